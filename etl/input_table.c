@@ -1,0 +1,54 @@
+/* Inputs as tables (see input_table.h). */
+#include "etl/input_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "transforms/xalloc.h"
+
+int input_table_open(struct input_table *t, struct etl_reader *r, const char *entity,
+                     const struct etl_config *conf, const struct col_spec *specs, size_t nspecs,
+                     struct reject_log *log, struct strbuf *err) {
+  memset(t, 0, sizeof(*t));
+  t->r = r;
+  t->entity = entity;
+  t->log = log;
+  t->specs = specs;
+  t->ncols = nspecs;
+  t->cols = xcalloc(nspecs, sizeof(int));
+  t->input = reject_log_input(log, etl_reader_source(r), entity);
+  t->nheader = etl_reader_header(r)->nfields;
+  input_table_stats(t)->bytes = etl_reader_file_bytes(r);
+  for (size_t i = 0; i < nspecs; i++) {
+    const char *header = etl_config_column(conf, entity, specs[i].name);
+    t->cols[i] = etl_reader_column(r, header);
+    if (t->cols[i] < 0 && specs[i].required) {
+      strbuf_addf(err, "%s: missing required column '%s'", etl_reader_source(r), header);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int input_table_next(struct input_table *t, struct strbuf *err) {
+  for (;;) {
+    int rc = etl_reader_next(t->r, &t->rec);
+    if (rc == ETL_READ_EOF)
+      return 0;
+    if (rc == ETL_READ_FAULT) {
+      strbuf_adds(err, etl_reader_error(t->r));
+      return -1;
+    }
+    input_table_stats(t)->read++;
+    if (t->rec.nfields == t->nheader)
+      return 1;
+    reject_add(t->log, t->input, t->rec.line, NULL, NULL, SEV_ERROR,
+               "expected %zu fields, found %zu", t->nheader, t->rec.nfields);
+  }
+}
+
+void input_table_close(struct input_table *t) {
+  etl_reader_free(t->r);
+  free(t->cols);
+  memset(t, 0, sizeof(*t));
+}

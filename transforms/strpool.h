@@ -1,0 +1,44 @@
+/* Interned strings. Every text value of the normalized data set (ids,
+ * names, channels, touch ids) lives once in one contiguous blob and is
+ * referred to by a str_id, its byte offset in the blob; id 0 is "". The blob
+ * is written to and read from the intermediate file as is, so reading it back
+ * costs one read and no per-string allocation. Strings may not contain NUL. */
+#ifndef ATTR_STRPOOL_H
+#define ATTR_STRPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t str_id;
+#define STR_EMPTY ((str_id)0)
+
+struct strpool {
+  char *blob;    /* NUL-separated strings; blob[0] == '\0' */
+  size_t len;
+  size_t cap;
+  uint32_t *slots; /* open-addressing hash: str_id + 1, 0 = free; NULL when frozen */
+  size_t nslots;
+  size_t count;
+};
+
+void strpool_init(struct strpool *p);
+void strpool_release(struct strpool *p);
+/* Interns s[0..n) and returns its id (existing id if already present).
+ * Exits if the pool would pass 4 GiB. */
+str_id strpool_intern(struct strpool *p, const char *s, size_t n);
+static inline str_id strpool_interns(struct strpool *p, const char *s);
+/* Looks s up without adding it; returns 1 and sets *id if present. */
+int strpool_find(const struct strpool *p, const char *s, size_t n, str_id *id);
+static inline const char *strpool_str(const struct strpool *p, str_id id) { return p->blob + id; }
+/* Takes ownership of a blob read from disk (no hash index: lookups need
+ * strpool_index()). */
+void strpool_adopt(struct strpool *p, char *blob, size_t len);
+/* Builds the hash index over an adopted blob so that find/intern work. */
+void strpool_index(struct strpool *p);
+
+#include <string.h>
+static inline str_id strpool_interns(struct strpool *p, const char *s) {
+  return strpool_intern(p, s, strlen(s));
+}
+
+#endif
