@@ -98,6 +98,13 @@ int etl_container_open(struct etl_container **out, const char *path,
 int etl_container_open_entity(struct etl_container *c, const char *entity,
                               struct etl_reader **out, struct strbuf *err);
 
+/* The same over an archive in memory (tests, fuzzing); data must outlive
+ * the container and every reader opened from it. name is used in messages
+ * and sources (NULL: "(memory)"). Directories have no memory form. */
+int etl_container_open_memory(struct etl_container **out, const void *data, size_t len,
+                              const char *name, const struct etl_input_opts *opts,
+                              struct strbuf *err);
+
 /* Base name of the container (for messages). */
 const char *etl_container_name(const struct etl_container *c);
 uint64_t etl_container_file_bytes(const struct etl_container *c);

@@ -55,7 +55,7 @@ void time_decay_weights(const int64_t *times, size_t k, int64_t end, double half
  * den, 0 < den < 2^94): each gets floor(v*num/den), the missing cents go one
  * each to the largest remainders, ties to the earlier index. Negative v:
  * -split(-v); INT64_MIN is fine. Exact (128-bit intermediates). out[0..k)
- * sums to v. Allocates a temporary array of k entries (exits on OOM). */
+ * sums to v. For k > 32, allocates a temporary array (exits on OOM). */
 void split_rational(int64_t v, const __int128 *num, __int128 den, size_t k, int64_t *out);
 
 /* The same with double weights (time_decay): floor(v*w[i]) and remainders
@@ -66,7 +66,7 @@ void split_rational(int64_t v, const __int128 *num, __int128 den, size_t k, int6
  * each go to every touch first, then the rest by remainder) or exceed v
  * (cents are taken back one each from touches holding any, smallest
  * remainder first, ties to the later index); out[0..k) always sums to v and
- * has v's sign. Allocates a temporary array of k entries (exits on OOM). */
+ * has v's sign. For k > 32, allocates a temporary array (exits on OOM). */
 void split_double(int64_t v, const double *w, size_t k, int64_t *out);
 
 /* Cost spreading (§5.4): `cents` spread evenly over days start..end

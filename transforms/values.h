@@ -65,13 +65,15 @@ struct decimal {
  * symbols, more than 38 significant digits. 0 or -1 with *why. */
 int decimal_parse(const char *s, size_t n, struct decimal *out, const char **why);
 /* Money into integer cents, rounding half away from zero ("1.005" -> 101,
- * "-0.005" -> -1). Empty is 0. Fails beyond +-(2^63-1) cents. */
+ * "-0.005" -> -1). Empty is 0. Same grammar as decimal_parse but any number
+ * of digits (only the first digit below the cent decides the rounding).
+ * Fails beyond +-(2^63-1) cents ("amount out of range"). */
 int money_parse(const char *s, size_t n, int64_t *cents, const char **why);
 /* An fx rate: > 0, kept exactly as a decimal (up to 18 decimals after
  * normalization). 0 or -1 with *why. */
 int rate_parse(const char *s, size_t n, struct decimal *rate, const char **why);
-/* cents * rate rounded half away from zero, exactly. Returns 0, or -1 if the
- * result does not fit in int64. */
+/* cents * rate rounded half away from zero, exactly (192-bit intermediate,
+ * any scale). Returns 0, or -1 if the result is beyond +-(2^63-1). */
 int money_convert(int64_t cents, const struct decimal *rate, int64_t *out);
 
 /* --- Marketing-automation activity attributes --------------------------- */
@@ -88,9 +90,11 @@ struct ma_attributes {
 void ma_attributes_init(struct ma_attributes *a);
 void ma_attributes_release(struct ma_attributes *a);
 /* Parses a JSON object (RFC 8259: nested values are skipped, \uXXXX incl.
- * surrogate pairs decoded to UTF-8, depth-limited). An empty cell counts as
- * an empty object. Returns 0, or -1 with *why ("attributes: not a JSON
- * object"). */
+ * surrogate pairs decoded to UTF-8, a lone surrogate becomes U+FFFD, depth
+ * limit 64). A repeated key: the first occurrence decides. An empty cell or
+ * the literal null counts as an empty object. Returns 0, or -1 with *why
+ * ("attributes: not a JSON object", "attributes: invalid JSON", ...); on
+ * failure every attribute is absent. */
 int ma_attributes_parse(const char *s, size_t n, struct ma_attributes *a, const char **why);
 
 /* UTM parameters of one touch, decoded. A parameter "is carried" when its

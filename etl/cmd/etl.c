@@ -1,0 +1,588 @@
+/* etl: the driver (CONTRACT §6, STAGES.md "etl (driver)"). Parses the
+ * command line, loads the config, then chains the stage programs
+ * etl-normalize and etl-attribute in hidden folders of out_dir and publishes
+ * their tables atomically with a manifest; `etl check` hands over to
+ * `etl-normalize --check`. The pieces live in the library: run_stage.h
+ * (processes and signals), publish.h (lock, folders, atomic rename),
+ * manifest.h; this file only puts them in order and decides exit codes
+ * (exitcodes.h). */
+#include <archive.h>
+#include <csv.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "etl/config.h"
+#include "etl/exitcodes.h"
+#include "etl/manifest.h"
+#include "etl/publish.h"
+#include "etl/run_stage.h"
+#include "transforms/calendar.h"
+#include "transforms/strbuf.h"
+#include "transforms/values.h"
+#include "transforms/xalloc.h"
+
+#ifndef ATTR_VERSION
+#error "ATTR_VERSION must be defined (CMake defines it)"
+#endif
+
+#define MAX_JOBS 256
+#define LOCK_POLL_MS 100
+#define NORMALIZE "etl-normalize"
+#define ATTRIBUTE "etl-attribute"
+#define MANIFEST_NAME "manifest.json"
+
+static const char usage_text[] =
+    "usage: etl run [-c FILE] [--from DATE] [--to DATE] [--as-of TS] [--jobs N]\n"
+    "               [--wait] [--quiet] [--verbose]\n"
+    "       etl check [-c FILE]\n"
+    "       etl --help | --version\n"
+    "\n"
+    "`etl run` runs etl-normalize, then etl-attribute, and publishes their tables\n"
+    "atomically into <out_dir>/<from>_<to>/ with a manifest.json.\n"
+    "`etl check` loads the config and runs `etl-normalize --check`, which opens\n"
+    "every input and checks its header.\n"
+    "\n"
+    "  -c, --config FILE  the config (default ./pipeline.conf)\n"
+    "      --from DATE    emit the periods from this day on (YYYY-MM-DD)\n"
+    "      --to DATE      emit the periods up to this day (YYYY-MM-DD)\n"
+    "      --as-of TS     the time the run is as of (default: now, UTC)\n"
+    "      --jobs N       worker threads of etl-attribute (1-256)\n"
+    "      --wait         wait while another run holds the lock on out_dir\n"
+    "  -q, --quiet        no progress lines on stderr (errors are printed)\n"
+    "  -v, --verbose      also print the command line of each stage\n"
+    "  -h, --help         print this help\n"
+    "  -V, --version      print the versions of etl and its libraries\n"
+    "\n"
+    "The stage programs are taken from the directory of etl itself, or from\n"
+    "$ETL_STAGE_DIR when it is set.\n"
+    "\n" ETL_EXIT_CODES_HELP;
+
+static const char try_help[] = "Try 'etl --help' for more information.\n";
+
+struct run_options {
+  const char *config;
+  const char *from, *to, *as_of; /* NULL when not given */
+  long jobs;                     /* 0 when not given */
+  bool wait, quiet, verbose;
+};
+
+/* The state of one `etl run`. */
+struct driver {
+  struct run_options opt;
+  struct etl_config config;
+  char as_of[32];
+  char *stage_dir;
+  struct stage_signals sig;
+  struct publish pub;
+  struct manifest manifest;
+  char *range;
+  struct strbuf err;
+};
+
+/* --- messages ------------------------------------------------------------ */
+
+static void __attribute__((format(printf, 1, 2))) error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("etl: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("etl: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  fputs(try_help, stderr);
+  va_end(ap);
+  return ETL_EXIT_USAGE;
+}
+
+/* "etl: 2026-11-22T16:00:00Z <message>" unless --quiet. */
+static void __attribute__((format(printf, 2, 3))) info(const struct driver *d, const char *fmt,
+                                                       ...) {
+  if (d->opt.quiet)
+    return;
+  char ts[32];
+  va_list ap;
+  cal_format_ts((int64_t)time(NULL), ts);
+  va_start(ap, fmt);
+  fprintf(stderr, "etl: %s ", ts);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static void print_version(void) {
+  char pcre[64] = "";
+  pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+  printf("etl %s\n", ATTR_VERSION);
+  printf("zlib %s\n", zlibVersion());
+  printf("%s\n", archive_version_details());
+  printf("PCRE2 %s\n", pcre);
+  printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+}
+
+/* --- options ------------------------------------------------------------- */
+
+enum { OPT_FROM = 256, OPT_TO, OPT_AS_OF, OPT_JOBS, OPT_WAIT };
+
+static const struct option run_longopts[] = {
+    {"config", required_argument, NULL, 'c'}, {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},   {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"jobs", required_argument, NULL, OPT_JOBS}, {"wait", no_argument, NULL, OPT_WAIT},
+    {"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+
+static const struct option check_longopts[] = {{"config", required_argument, NULL, 'c'},
+                                               {"help", no_argument, NULL, 'h'},
+                                               {NULL, 0, NULL, 0}};
+
+/* Reports the option getopt_long just refused (c is ':' or '?'). */
+static int option_error(int c, char **argv) {
+  char shortopt[3] = {'-', (char)optopt, '\0'};
+  if (c == ':')
+    return usage_error("option '%s' needs a value", argv[optind - 1]);
+  return usage_error("unknown option '%s'", optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
+}
+
+/* A whole number 1..MAX_JOBS, digits only, overflow-checked. */
+static int parse_jobs(const char *s, long *out) {
+  long v = 0;
+  if (!*s)
+    return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9')
+      return -1;
+    int digit = *s - '0';
+    if (v > (LONG_MAX - digit) / 10)
+      return -1;
+    v = v * 10 + digit;
+  }
+  if (v < 1 || v > MAX_JOBS)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* A calendar date written YYYY-MM-DD; 0 or the usage exit code. */
+static int check_date(const char *opt, const char *s) {
+  struct ts_value v;
+  const char *why = NULL;
+  if (ts_parse(s, strlen(s), 0, &v, &why) != 0)
+    return usage_error("%s '%s': %s (expected YYYY-MM-DD)", opt, s, why ? why : "not a date");
+  if (!v.date_only)
+    return usage_error("%s '%s': not a date (expected YYYY-MM-DD)", opt, s);
+  return 0;
+}
+
+/* Parses `etl run` options into o; returns -1 to go on, or an exit code. */
+static int parse_run_options(int argc, char **argv, struct run_options *o) {
+  int c;
+  memset(o, 0, sizeof *o);
+  o->config = "pipeline.conf";
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":c:qvh", run_longopts, NULL)) != -1) {
+    switch (c) {
+    case 'c': o->config = optarg; break;
+    case OPT_FROM: o->from = optarg; break;
+    case OPT_TO: o->to = optarg; break;
+    case OPT_AS_OF: o->as_of = optarg; break;
+    case OPT_JOBS:
+      if (parse_jobs(optarg, &o->jobs) < 0)
+        return usage_error("--jobs '%s': expected a whole number from 1 to %d", optarg, MAX_JOBS);
+      break;
+    case OPT_WAIT: o->wait = true; break;
+    case 'q': o->quiet = true; o->verbose = false; break;
+    case 'v': o->verbose = true; o->quiet = false; break;
+    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
+    default: return option_error(c, argv);
+    }
+  }
+  if (optind < argc)
+    return usage_error("unexpected argument '%s'", argv[optind]);
+  if ((o->from && check_date("--from", o->from)) || (o->to && check_date("--to", o->to)))
+    return ETL_EXIT_USAGE;
+  if (o->from && o->to && strcmp(o->from, o->to) > 0)
+    return usage_error("--from %s is after --to %s", o->from, o->to);
+  return -1;
+}
+
+/* --- stages -------------------------------------------------------------- */
+
+/* ETL_STAGE_DIR, else the directory of this executable. NULL with a message
+ * if neither can be found. */
+static char *find_stage_dir(void) {
+  const char *env = getenv("ETL_STAGE_DIR");
+  if (env && *env)
+    return xstrdup(env);
+  size_t cap = 256;
+  for (;;) {
+    char *buf = xmalloc(cap);
+    ssize_t n = readlink("/proc/self/exe", buf, cap);
+    if (n < 0) {
+      error("cannot find the directory of etl: /proc/self/exe: %s", strerror(errno));
+      free(buf);
+      return NULL;
+    }
+    if ((size_t)n < cap) {
+      buf[n] = '\0';
+      char *slash = strrchr(buf, '/');
+      if (slash)
+        *(slash == buf ? slash + 1 : slash) = '\0';
+      return buf;
+    }
+    free(buf);
+    cap *= 2;
+  }
+}
+
+/* Runs one stage; returns 0 when it succeeded, else the exit code of the
+ * run (the message printed). */
+static int run_one(struct driver *d, const char *name, const char *const *argv) {
+  char *path = xasprintf("%s/%s", d->stage_dir, name);
+  struct stage_result res;
+  if (d->opt.verbose) {
+    struct strbuf cmd = STRBUF_INIT;
+    stage_format_argv(argv, &cmd);
+    info(d, "running %s (%s)", strbuf_str(&cmd), path);
+    strbuf_release(&cmd);
+  }
+  strbuf_reset(&d->err);
+  if (run_stage(path, argv, &d->sig, &res, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    free(path);
+    return ETL_EXIT_USAGE;
+  }
+  free(path);
+  if (d->sig.caught)
+    return ETL_EXIT_SIGNAL_BASE + d->sig.caught; /* reported by the caller */
+  if (res.how == STAGE_EXITED && res.code == 0) {
+    info(d, "%s done in %.2f s", name, res.seconds);
+    manifest_add_stage(&d->manifest, name, res.seconds);
+    return 0;
+  }
+  struct strbuf msg = STRBUF_INIT;
+  stage_result_describe(name, &res, &msg);
+  error("stage %s", strbuf_str(&msg));
+  strbuf_release(&msg);
+  return stage_result_exit_code(&res);
+}
+
+static int run_normalize(struct driver *d) {
+  const char *argv[] = {NORMALIZE, "-c", d->opt.config, "--work", d->pub.work_path, NULL};
+  return run_one(d, NORMALIZE, argv);
+}
+
+static int run_attribute(struct driver *d) {
+  char *dataset = xasprintf("%s/dataset.bin", d->pub.work_path);
+  char *range_file = xasprintf("%s/range", d->pub.work_path);
+  char jobs[24];
+  const char *argv[20];
+  int n = 0;
+  argv[n++] = ATTRIBUTE;
+  argv[n++] = "-c";
+  argv[n++] = d->opt.config;
+  argv[n++] = "--dataset";
+  argv[n++] = dataset;
+  argv[n++] = "--out";
+  argv[n++] = d->pub.stage_path;
+  argv[n++] = "--as-of";
+  argv[n++] = d->as_of;
+  if (d->opt.from) {
+    argv[n++] = "--from";
+    argv[n++] = d->opt.from;
+  }
+  if (d->opt.to) {
+    argv[n++] = "--to";
+    argv[n++] = d->opt.to;
+  }
+  if (d->opt.jobs) {
+    snprintf(jobs, sizeof jobs, "%ld", d->opt.jobs);
+    argv[n++] = "--jobs";
+    argv[n++] = jobs;
+  }
+  argv[n++] = "--range-file";
+  argv[n++] = range_file;
+  argv[n] = NULL;
+  int rc = run_one(d, ATTRIBUTE, argv);
+  free(dataset);
+  free(range_file);
+  return rc;
+}
+
+/* --- staging and publishing ---------------------------------------------- */
+
+/* Reads the range name etl-attribute wrote ("2024-01-01_2025-06-30\n"). */
+static int read_range(struct driver *d) {
+  char *path = xasprintf("%s/range", d->pub.work_path);
+  FILE *f = fopen(path, "re");
+  char line[64] = "";
+  int rc = ETL_EXIT_IO;
+  if (!f)
+    error("%s did not write its range file '%s': %s", ATTRIBUTE, path, strerror(errno));
+  else if (!fgets(line, sizeof line, f))
+    error("range file '%s' is empty", path);
+  else {
+    line[strcspn(line, "\r\n")] = '\0';
+    strbuf_reset(&d->err);
+    if (manifest_set_range(&d->manifest, line, &d->err) < 0)
+      error("range file '%s': %s", path, strbuf_str(&d->err));
+    else {
+      d->range = xstrdup(line);
+      rc = 0;
+    }
+  }
+  if (f)
+    fclose(f);
+  free(path);
+  return rc;
+}
+
+/* Copies rejects.csv beside the tables and writes the manifest. */
+static int stage_outputs(struct driver *d) {
+  char *rejects = xasprintf("%s/rejects.csv", d->pub.work_path);
+  char *inputs = xasprintf("%s/inputs.tsv", d->pub.work_path);
+  char *manifest = xasprintf("%s/%s", d->pub.stage_path, MANIFEST_NAME);
+  int rc = ETL_EXIT_IO;
+  strbuf_reset(&d->err);
+  if (publish_copy_to_stage(&d->pub, rejects, "rejects.csv", &d->err) < 0 ||
+      manifest_read_inputs(&d->manifest, inputs, &d->err) < 0 ||
+      manifest_scan_outputs(&d->manifest, d->pub.stage_path, MANIFEST_NAME, &d->err) < 0)
+    error("%s", strbuf_str(&d->err));
+  else if (manifest_set_run(&d->manifest, ATTR_VERSION, d->opt.config, d->as_of, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    rc = ETL_EXIT_USAGE; /* the config went away during the run */
+  } else if (manifest_write(&d->manifest, manifest, &d->err) < 0)
+    error("%s", strbuf_str(&d->err));
+  else
+    rc = 0;
+  free(rejects);
+  free(inputs);
+  free(manifest);
+  return rc;
+}
+
+/* Takes the lock on out_dir, polling for signals while --wait waits. */
+static int take_lock(struct driver *d) {
+  bool told = false;
+  for (;;) {
+    strbuf_reset(&d->err);
+    int rc = publish_lock(&d->pub, false, &d->err);
+    if (rc == PUBLISH_OK)
+      return 0;
+    if (rc == PUBLISH_ERROR) {
+      error("%s", strbuf_str(&d->err));
+      return ETL_EXIT_IO;
+    }
+    if (!d->opt.wait) {
+      error("another run holds the lock on %s", d->pub.out_dir);
+      return ETL_EXIT_LOCKED;
+    }
+    if (!told) {
+      info(d, "waiting for another run to release the lock on %s", d->pub.out_dir);
+      told = true;
+    }
+    if (stage_signals_wait(&d->sig, LOCK_POLL_MS))
+      return ETL_EXIT_SIGNAL_BASE + d->sig.caught;
+  }
+}
+
+/* Steps 2-4 of STAGES.md: out_dir, lock, leftovers, run folders. */
+static int prepare_out_dir(struct driver *d) {
+  strbuf_reset(&d->err);
+  if (publish_open(&d->pub, d->config.out_dir, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    return ETL_EXIT_IO;
+  }
+  int rc = take_lock(d);
+  if (rc)
+    return rc;
+  strbuf_reset(&d->err);
+  int removed = publish_clean_leftovers(&d->pub, &d->err);
+  if (removed < 0) {
+    error("%s", strbuf_str(&d->err));
+    return ETL_EXIT_IO;
+  }
+  if (removed)
+    info(d, "removed %d leftover folder%s of killed runs in %s", removed, removed == 1 ? "" : "s",
+         d->pub.out_dir);
+  strbuf_reset(&d->err);
+  if (publish_begin(&d->pub, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    return ETL_EXIT_IO;
+  }
+  return 0;
+}
+
+static int interrupted(struct driver *d) {
+  return stage_signals_poll(&d->sig) ? ETL_EXIT_SIGNAL_BASE + d->sig.caught : 0;
+}
+
+/* Steps 5-7 of STAGES.md; returns 0 once published. */
+static int run_and_publish(struct driver *d) {
+  int rc;
+  if ((rc = interrupted(d)) || (rc = run_normalize(d)) || (rc = interrupted(d)) ||
+      (rc = run_attribute(d)) || (rc = read_range(d)) || (rc = stage_outputs(d)) ||
+      (rc = interrupted(d)))
+    return rc;
+  strbuf_reset(&d->err);
+  bool replaced;
+  if (publish_commit(&d->pub, d->range, &replaced, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    return ETL_EXIT_IO;
+  }
+  if (d->pub.stage_name) /* the previous tree could not be removed */
+    error("warning: %s", strbuf_str(&d->err));
+  printf("etl: published %zu tables to %s/%s\n", d->manifest.noutputs, d->pub.out_dir, d->range);
+  fflush(stdout);
+  info(d, "%s %s/%s", replaced ? "replaced" : "created", d->pub.out_dir, d->range);
+  return 0;
+}
+
+static void cleanup_run(struct driver *d) {
+  strbuf_reset(&d->err);
+  if (publish_cleanup(&d->pub, &d->err) < 0)
+    error("warning: cannot remove the run's folders in %s: %s (the next run will)",
+          d->pub.out_dir ? d->pub.out_dir : "out_dir", strbuf_str(&d->err));
+}
+
+/* Loads the config (exit 2 on error). */
+static int load_config(struct etl_config *c, const char *path) {
+  struct strbuf err = STRBUF_INIT;
+  int rc = 0;
+  if (etl_config_load(c, path, &err) != 0) {
+    error("%s", strbuf_str(&err));
+    rc = ETL_EXIT_USAGE;
+  }
+  strbuf_release(&err);
+  return rc;
+}
+
+/* The as_of handed to etl-attribute: --as-of as given (checked with
+ * ts_parse), else now in UTC, whole seconds. */
+static int set_as_of(struct driver *d) {
+  if (!d->opt.as_of) {
+    cal_format_ts((int64_t)time(NULL), d->as_of);
+    return 0;
+  }
+  struct ts_value v;
+  const char *why = "not a timestamp";
+  if (strlen(d->opt.as_of) >= sizeof d->as_of ||
+      ts_parse(d->opt.as_of, strlen(d->opt.as_of), d->config.naive_utc_offset, &v, &why) != 0)
+    return usage_error("--as-of '%s': %s", d->opt.as_of, why);
+  snprintf(d->as_of, sizeof d->as_of, "%s", d->opt.as_of);
+  return 0;
+}
+
+static void driver_release(struct driver *d) {
+  etl_config_release(&d->config);
+  publish_release(&d->pub);
+  manifest_release(&d->manifest);
+  strbuf_release(&d->err);
+  free(d->stage_dir);
+  free(d->range);
+}
+
+static int cmd_run(int argc, char **argv) {
+  struct driver d;
+  memset(&d, 0, sizeof d);
+  int rc = parse_run_options(argc, argv, &d.opt);
+  if (rc >= 0)
+    return rc;
+  publish_init(&d.pub);
+  manifest_init(&d.manifest);
+  strbuf_init(&d.err);
+  if ((rc = load_config(&d.config, d.opt.config)) || (rc = set_as_of(&d)) ||
+      !(d.stage_dir = find_stage_dir())) {
+    driver_release(&d);
+    return rc ? rc : ETL_EXIT_USAGE;
+  }
+  stage_signals_init(&d.sig);
+  if (d.opt.verbose)
+    info(&d, "as_of %s, out_dir %s, stages in %s", d.as_of, d.config.out_dir, d.stage_dir);
+  rc = prepare_out_dir(&d);
+  if (!rc)
+    rc = run_and_publish(&d);
+  cleanup_run(&d);
+  if (interrupted(&d)) {
+    if (rc == 0)
+      error("interrupted by signal %d (%s) after publishing", d.sig.caught,
+            strsignal(d.sig.caught));
+    else
+      error("interrupted by signal %d (%s); nothing published", d.sig.caught,
+            strsignal(d.sig.caught));
+    rc = ETL_EXIT_SIGNAL_BASE + d.sig.caught;
+  }
+  driver_release(&d);
+  stage_signals_release(&d.sig);
+  return rc;
+}
+
+/* --- check --------------------------------------------------------------- */
+
+static int cmd_check(int argc, char **argv) {
+  const char *config = "pipeline.conf";
+  int c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":c:h", check_longopts, NULL)) != -1) {
+    switch (c) {
+    case 'c': config = optarg; break;
+    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
+    default: return option_error(c, argv);
+    }
+  }
+  if (optind < argc)
+    return usage_error("unexpected argument '%s'", argv[optind]);
+  struct etl_config conf;
+  int rc = load_config(&conf, config);
+  etl_config_release(&conf);
+  if (rc)
+    return rc;
+  char *dir = find_stage_dir();
+  if (!dir)
+    return ETL_EXIT_USAGE;
+  char *path = xasprintf("%s/%s", dir, NORMALIZE);
+  const char *stage_argv[] = {NORMALIZE, "-c", config, "--check", NULL};
+  free(dir);
+  fflush(stdout);
+  fflush(stderr);
+  execv(path, (char *const *)stage_argv);
+  error("cannot run %s: %s", path, strerror(errno));
+  free(path);
+  return ETL_EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2)
+    return usage_error("missing command (run or check)");
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    fputs(usage_text, stdout);
+    return ETL_EXIT_OK;
+  }
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+    print_version();
+    return ETL_EXIT_OK;
+  }
+  if (!strcmp(cmd, "run"))
+    return cmd_run(argc - 1, argv + 1);
+  if (!strcmp(cmd, "check"))
+    return cmd_check(argc - 1, argv + 1);
+  if (cmd[0] == '-')
+    return usage_error("unknown option '%s'", cmd);
+  return usage_error("unknown command '%s'", cmd);
+}

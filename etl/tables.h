@@ -1,0 +1,42 @@
+/* The four tables of etl-attribute (CONTRACT.md §5.4, §5.5, §9 "Tables"):
+ * attribution_by_campaign.csv, attribution_by_channel.csv,
+ * touch_credits.csv.gz and reconciliation.csv, written with csvout into an
+ * output folder. Runs every model of the config: the per-model group sums
+ * on worker threads (--jobs) while the calling thread streams the
+ * touch_credits rows; the result is byte-identical for any number of jobs. */
+#ifndef ATTR_TABLES_H
+#define ATTR_TABLES_H
+
+#include <stdint.h>
+
+#include "etl/config.h"
+#include "transforms/aggregate.h"
+#include "transforms/dataset.h"
+#include "transforms/link.h"
+#include "transforms/strbuf.h"
+
+/* Everything the tables are computed from; all read-only, owned by the
+ * caller. */
+struct tables_input {
+  const struct etl_config *cfg;
+  const struct dataset *ds;
+  const struct linkage *lk; /* linked for the covered opportunities */
+  const struct groups *g;
+  const struct emit_range *r;
+  const struct base_sums *base;
+  const uint8_t *cover; /* coverage_build */
+  unsigned jobs;        /* >= 1 */
+};
+
+#define TABLE_BY_CAMPAIGN "attribution_by_campaign.csv"
+#define TABLE_BY_CHANNEL "attribution_by_channel.csv"
+#define TABLE_TOUCH_CREDITS "touch_credits.csv.gz"
+#define TABLE_RECONCILIATION "reconciliation.csv"
+
+/* Runs the models and writes the four tables into dir (which must exist).
+ * *credit_rows gets the number of touch_credits data rows. Returns 0, or -1
+ * with err ("out/touch_credits.csv.gz: No space left on device"). */
+int tables_write(const struct tables_input *in, const char *dir, uint64_t *credit_rows,
+                 struct strbuf *err);
+
+#endif

@@ -1,0 +1,93 @@
+/* The table writer (CONTRACT §5.5, §9 "Tables"): quoting only where needed,
+ * CRLF, the formula guard on text cells only, the BOM, and gzip output that
+ * has mtime 0, no name, and decompresses to the same bytes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "etl/csvout.h"
+#include "tests/unit/check.h"
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  static char buf[65536];
+  *len = fread(buf, 1, sizeof(buf) - 1, f);
+  buf[*len] = '\0';
+  fclose(f);
+  return buf;
+}
+
+static void write_sample(const char *path, int gz, int bom) {
+  struct csv_out *o;
+  struct strbuf err = STRBUF_INIT;
+  CHECK(csv_out_open(&o, path, gz, bom, &err) == 0);
+  csv_out_text(o, "plain");
+  csv_out_text(o, "a,b");
+  csv_out_text(o, "say \"hi\"");
+  csv_out_text(o, "=SUM(A1)");
+  csv_out_text(o, "-x,y");
+  csv_out_num(o, "-12.50");
+  csv_out_end_row(o);
+  csv_out_text(o, "+1");
+  csv_out_text(o, "@me");
+  csv_out_text(o, "\tx");
+  csv_out_text(o, "\rx");
+  csv_out_text(o, "line\nbreak");
+  csv_out_text(o, "");
+  csv_out_end_row(o);
+  CHECK_I64(csv_out_rows(o), 2);
+  CHECK(csv_out_close(o, &err) == 0);
+  strbuf_release(&err);
+}
+
+static const char expected[] =
+    "plain,\"a,b\",\"say \"\"hi\"\"\",'=SUM(A1),\"'-x,y\",-12.50\r\n"
+    "'+1,'@me,'\tx,\"'\rx\",\"line\nbreak\",\r\n";
+
+int main(void) {
+  char dir[] = "/tmp/test_csvout.XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char path[256];
+  size_t len;
+  snprintf(path, sizeof(path), "%s/a.csv", dir);
+  write_sample(path, 0, 0);
+  CHECK_STR(slurp(path, &len), expected);
+  write_sample(path, 0, 1);
+  char *got = slurp(path, &len);
+  CHECK(len == sizeof(expected) - 1 + 3 && memcmp(got, "\xEF\xBB\xBF", 3) == 0);
+  unlink(path);
+
+  snprintf(path, sizeof(path), "%s/a.csv.gz", dir);
+  write_sample(path, 1, 1);
+  got = slurp(path, &len);
+  CHECK(len > 18 && (unsigned char)got[0] == 0x1f && (unsigned char)got[1] == 0x8b);
+  CHECK(got[3] == 0);                                   /* no FNAME */
+  CHECK(got[4] == 0 && got[5] == 0 && got[6] == 0 && got[7] == 0); /* mtime 0 */
+  gzFile g = gzopen(path, "rb");
+  char out[4096];
+  int n = gzread(g, out, sizeof(out) - 1);
+  gzclose(g);
+  CHECK(n == (int)sizeof(expected) - 1 + 3);
+  out[n > 0 ? n : 0] = '\0';
+  CHECK(memcmp(out, "\xEF\xBB\xBF", 3) == 0);
+  CHECK_STR(out + 3, expected);
+  unlink(path);
+
+  /* a write error is reported at close: /dev/full */
+  struct csv_out *o;
+  struct strbuf err = STRBUF_INIT;
+  if (csv_out_open(&o, "/dev/full", 0, 0, &err) == 0) {
+    for (int i = 0; i < 100000; i++) {
+      csv_out_text(o, "some text to fill the buffer");
+      csv_out_end_row(o);
+    }
+    CHECK(csv_out_close(o, &err) == -1);
+    CHECK(strstr(strbuf_str(&err), "No space left") != NULL);
+  }
+  strbuf_release(&err);
+  rmdir(dir);
+  return check_exit();
+}

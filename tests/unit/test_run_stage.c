@@ -1,0 +1,148 @@
+/* Running stages (run_stage.h) with /bin/sh as the stage: exit statuses and
+ * death by a signal told apart and turned into exit codes (128+N), a
+ * program that cannot be started, a handled signal received by the driver
+ * forwarded to the running stage, the child getting the signal mask and
+ * SIGPIPE disposition of before stage_signals_init, a signal the caller
+ * ignores staying ignored, and shell quoting for --verbose. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "etl/exitcodes.h"
+#include "etl/run_stage.h"
+#include "tests/unit/check.h"
+
+/* Runs `sh -c script` and returns run_stage's result code. */
+static int run_sh(const char *script, struct stage_signals *sig, struct stage_result *res,
+                  struct strbuf *err) {
+  const char *argv[] = {"sh", "-c", script, NULL};
+  return run_stage("/bin/sh", argv, sig, res, err);
+}
+
+static void test_exit_statuses(void) {
+  struct stage_signals sig;
+  struct stage_result res;
+  struct strbuf err = STRBUF_INIT, msg = STRBUF_INIT;
+  stage_signals_init(&sig);
+  CHECK_I64(run_sh("exit 0", &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED);
+  CHECK_I64(res.code, 0);
+  CHECK_I64(stage_result_exit_code(&res), 0);
+  CHECK(res.seconds >= 0 && res.seconds < 30);
+
+  CHECK_I64(run_sh("exit 3", &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED);
+  CHECK_I64(res.code, 3);
+  CHECK_I64(stage_result_exit_code(&res), 3);
+  stage_result_describe("etl-normalize", &res, &msg);
+  CHECK_STR(strbuf_str(&msg), "etl-normalize failed with exit status 3");
+
+  CHECK_I64(run_sh("kill -KILL $$", &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_SIGNALED);
+  CHECK_I64(res.code, SIGKILL);
+  CHECK_I64(stage_result_exit_code(&res), ETL_EXIT_SIGNAL_BASE + 9);
+  strbuf_reset(&msg);
+  stage_result_describe("etl-normalize", &res, &msg);
+  CHECK(strncmp(strbuf_str(&msg), "etl-normalize died of signal 9", 30) == 0);
+
+  /* exit 137 is an exit status, not a signal */
+  CHECK_I64(run_sh("exit 137", &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED);
+  CHECK_I64(res.code, 137);
+  CHECK_I64(sig.caught, 0);
+  CHECK_STR(strbuf_str(&err), "");
+
+  const char *argv[] = {"etl-nothing", NULL};
+  CHECK_I64(run_stage("/nonexistent/etl-nothing", argv, &sig, &res, &err), -1);
+  CHECK_STR(strbuf_str(&err), "cannot run /nonexistent/etl-nothing: No such file or directory");
+  strbuf_reset(&err);
+  CHECK_I64(run_stage("/etc/hostname", argv, &sig, &res, &err), -1); /* not executable */
+  CHECK(strstr(strbuf_str(&err), "cannot run /etc/hostname: ") != NULL);
+  stage_signals_release(&sig);
+  strbuf_release(&err);
+  strbuf_release(&msg);
+}
+
+/* The stage sends SIGTERM to the driver (this process), which has it
+ * blocked: run_stage must forward it, so the stage dies of it at once
+ * instead of sleeping 20 s. */
+static void test_forwarding(void) {
+  struct stage_signals sig;
+  struct stage_result res;
+  struct strbuf err = STRBUF_INIT;
+  stage_signals_init(&sig);
+  CHECK_I64(run_sh("kill -TERM $PPID; exec sleep 20", &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_SIGNALED);
+  CHECK_I64(res.code, SIGTERM);
+  CHECK_I64(sig.caught, SIGTERM);
+  CHECK(res.seconds < 10);
+  CHECK_I64(stage_signals_poll(&sig), SIGTERM); /* remembered */
+
+  /* a signal that arrives between stages waits for the next poll */
+  struct stage_signals sig2;
+  stage_signals_init(&sig2);
+  CHECK_I64(stage_signals_poll(&sig2), 0);
+  CHECK_I64(stage_signals_wait(&sig2, 10), 0); /* times out */
+  raise(SIGINT);
+  CHECK_I64(stage_signals_poll(&sig2), SIGINT);
+  raise(SIGHUP);
+  CHECK_I64(stage_signals_wait(&sig2, 1000), SIGINT); /* the first one is kept */
+  stage_signals_release(&sig2);
+  stage_signals_release(&sig);
+  strbuf_release(&err);
+}
+
+/* The child has nothing blocked and SIGPIPE at its default; with SIGHUP
+ * ignored by the caller, it stays ignored (and is not forwarded). */
+static void test_child_signal_state(void) {
+  struct stage_signals sig;
+  struct stage_result res;
+  struct strbuf err = STRBUF_INIT;
+  signal(SIGPIPE, SIG_DFL);
+  stage_signals_init(&sig);
+  /* grep itself is the stage: a shell would block signals while it waits */
+  const char *grep[] = {"grep", "-q", "^SigBlk:[[:space:]]*0*$", "/proc/self/status", NULL};
+  CHECK_I64(run_stage("/bin/grep", grep, &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED && res.code == 0);
+  CHECK_I64(run_sh("x=$(awk '/^SigIgn/{print $2}' /proc/self/status); [ $((0x$x & 0x1000)) -eq 0 ]",
+                   &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED && res.code == 0);
+  /* the driver itself ignores SIGPIPE meanwhile */
+  struct sigaction cur;
+  sigaction(SIGPIPE, NULL, &cur);
+  CHECK(cur.sa_handler == SIG_IGN);
+  stage_signals_release(&sig);
+  sigaction(SIGPIPE, NULL, &cur);
+  CHECK(cur.sa_handler == SIG_DFL);
+
+  signal(SIGHUP, SIG_IGN);
+  stage_signals_init(&sig);
+  CHECK(!sigismember(&sig.handled, SIGHUP));
+  CHECK(sigismember(&sig.handled, SIGTERM));
+  CHECK_I64(run_sh("x=$(awk '/^SigIgn/{print $2}' /proc/self/status); [ $((0x$x & 0x1)) -ne 0 ]",
+                   &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED && res.code == 0);
+  stage_signals_release(&sig);
+  signal(SIGHUP, SIG_DFL);
+  CHECK_STR(strbuf_str(&err), "");
+  strbuf_release(&err);
+}
+
+static void test_format_argv(void) {
+  struct strbuf sb = STRBUF_INIT;
+  const char *argv[] = {"etl-normalize", "-c", "my conf", "it's", "", "a=b,c:d/e.f@g%h+i-j_k",
+                        "$HOME", NULL};
+  stage_format_argv(argv, &sb);
+  CHECK_STR(strbuf_str(&sb),
+            "etl-normalize -c 'my conf' 'it'\\''s' '' a=b,c:d/e.f@g%h+i-j_k '$HOME'");
+  strbuf_release(&sb);
+}
+
+int main(void) {
+  test_exit_statuses();
+  test_forwarding();
+  test_child_signal_state();
+  test_format_argv();
+  return check_exit();
+}
