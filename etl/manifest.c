@@ -388,7 +388,8 @@ static char **list_outputs(const char *dir, const char *skip, size_t *count, str
   return names ? names : xcalloc(1, sizeof *names);
 }
 
-int manifest_scan_outputs(struct manifest *m, const char *dir, const char *skip, struct strbuf *err) {
+int manifest_scan_outputs(struct manifest *m, const char *dir, const char *skip,
+                          struct strbuf *err) {
   size_t n = 0;
   char **names = list_outputs(dir, skip, &n, err);
   if (!names)

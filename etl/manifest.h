@@ -68,7 +68,8 @@ int manifest_read_inputs(struct manifest *m, const char *path, struct strbuf *er
  * hidden names and `skip`, which may be NULL), with bytes, rows and SHA-256.
  * rows: CSV data records of *.csv, and of *.csv.gz after decompression
  * (0 for other files). -1 with err on an unreadable or corrupt file. */
-int manifest_scan_outputs(struct manifest *m, const char *dir, const char *skip, struct strbuf *err);
+int manifest_scan_outputs(struct manifest *m, const char *dir, const char *skip,
+                          struct strbuf *err);
 
 /* The JSON text, ending in a newline. */
 void manifest_format(const struct manifest *m, struct strbuf *out);

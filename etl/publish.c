@@ -241,7 +241,8 @@ static int copy_fd(int in, int out) {
   }
 }
 
-int publish_copy_to_stage(struct publish *p, const char *src, const char *name, struct strbuf *err) {
+int publish_copy_to_stage(struct publish *p, const char *src, const char *name,
+                          struct strbuf *err) {
   int in = open(src, O_RDONLY | O_CLOEXEC);
   if (in < 0) {
     strbuf_addf(err, "cannot open '%s': %s", src, strerror(errno));

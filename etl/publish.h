@@ -64,7 +64,8 @@ int publish_clean_leftovers(struct publish *p, struct strbuf *err);
 int publish_begin(struct publish *p, struct strbuf *err);
 
 /* Copies the regular file src to stage/<name>. */
-int publish_copy_to_stage(struct publish *p, const char *src, const char *name, struct strbuf *err);
+int publish_copy_to_stage(struct publish *p, const char *src, const char *name,
+                          struct strbuf *err);
 
 /* true when name may be published: non-empty, no '/', not starting with '.'
  * (hidden names are reserved for the layout above). */

@@ -47,7 +47,10 @@ struct etl_reader;
  * name) and reads its header. `source` is the name used in messages and
  * rejects (normally the file's base name); NULL means the base name of path.
  * Returns 0 and *out (caller frees with etl_reader_free), or -1 with a
- * message in err ("marketo_leads.csv.gz: No such file or directory"). */
+ * message in err ("marketo_leads.csv.gz: No such file or directory"); a
+ * file with no header row at all (empty, or only blank lines) is -1
+ * ("Lead.csv: empty file, no header row"), as is any fault met while
+ * reading the header. */
 int etl_reader_open_path(struct etl_reader **out, const char *path, const char *source,
                          const struct etl_input_opts *opts, struct strbuf *err);
 
@@ -60,7 +63,13 @@ int etl_reader_open_memory(struct etl_reader **out, const void *data, size_t len
 /* Next record. ETL_READ_OK fills *rec; ETL_READ_EOF at the end;
  * ETL_READ_FAULT on a file-level fault (truncated/corrupt gzip or archive,
  * bad CRC, unterminated quote at EOF, text after a closing quote, field over
- * 1 MiB, expansion limits, trailing garbage after the last gzip member). */
+ * 1 MiB, expansion limits, trailing garbage after the last gzip member).
+ * Records before the faulty one are returned first; once FAULT is returned
+ * it is returned again. A CSV fault message gives the line where the faulty
+ * record starts ("Lead.csv:17: text after closing quote"). Values are as
+ * written (no trimming); with null_is_empty, `null` and `"null"` both read
+ * as "". Records are split as libcsv does: a lone CR also ends a record but
+ * only LF counts as a line break. The field count is not checked. */
 int etl_reader_next(struct etl_reader *r, struct etl_record *rec);
 
 /* The header record (read by open). */

@@ -35,6 +35,9 @@ void stage_signals_init(struct stage_signals *s) {
   sigemptyset(&ign.sa_mask);
   sigaction(SIGPIPE, &ign, &s->old_pipe);
   sigaction(SIGXFSZ, &ign, &s->old_xfsz);
+  struct sigaction dfl = ign;
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGCHLD, &dfl, &s->old_chld);
 
   sigemptyset(&s->handled);
   for (size_t i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
@@ -54,6 +57,7 @@ void stage_signals_release(struct stage_signals *s) {
   sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
   sigaction(SIGPIPE, &s->old_pipe, NULL);
   sigaction(SIGXFSZ, &s->old_xfsz, NULL);
+  sigaction(SIGCHLD, &s->old_chld, NULL);
 }
 
 static void note_signal(struct stage_signals *s, int sig) {
@@ -86,6 +90,7 @@ static void exec_child(const char *path, const char *const argv[], const struct 
     _exit(ETL_EXIT_SIGNAL_BASE + SIGKILL);
   sigaction(SIGPIPE, &sig->old_pipe, NULL);
   sigaction(SIGXFSZ, &sig->old_xfsz, NULL);
+  sigaction(SIGCHLD, &sig->old_chld, NULL);
   sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
   execv(path, (char *const *)argv); /* execv does not modify them */
 fail:;

@@ -23,15 +23,16 @@ struct stage_signals {
   sigset_t handled; /* HUP, INT, TERM */
   sigset_t waited;  /* handled + CHLD */
   sigset_t old_mask;
-  struct sigaction old_pipe, old_xfsz;
+  struct sigaction old_pipe, old_xfsz, old_chld;
   int caught; /* first handled signal received, 0 if none */
 };
 
-/* Ignores SIGPIPE and SIGXFSZ (a write error, not a crash) and blocks the
- * handled signals and SIGCHLD. */
+/* Ignores SIGPIPE and SIGXFSZ (a write error, not a crash), sets SIGCHLD
+ * to its default (an inherited SIG_IGN would reap the stages before
+ * waitpid could) and blocks the handled signals and SIGCHLD. */
 void stage_signals_init(struct stage_signals *s);
-/* Restores the signal mask and SIGPIPE/SIGXFSZ dispositions of before
- * _init. */
+/* Restores the signal mask and the SIGPIPE/SIGXFSZ/SIGCHLD dispositions of
+ * before _init. */
 void stage_signals_release(struct stage_signals *s);
 /* Takes pending handled signals without waiting; returns s->caught (the
  * first signal received so far, 0 if none). */
@@ -49,7 +50,7 @@ struct stage_result {
 
 /* Runs the program at path with argv (argv[0] is the name shown in messages,
  * NULL-terminated); stdin is /dev/null, stdout and stderr are inherited. The
- * child gets the signal mask and SIGPIPE/SIGXFSZ dispositions of before
+ * child gets the signal mask and SIGPIPE/SIGXFSZ/SIGCHLD dispositions of before
  * stage_signals_init and dies with the driver (PR_SET_PDEATHSIG). Handled
  * signals received meanwhile are forwarded to the child and recorded in
  * sig->caught. Returns 0 with *res filled once the child has been reaped, or

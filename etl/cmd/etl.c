@@ -80,7 +80,8 @@ struct run_options {
 struct driver {
   struct run_options opt;
   struct etl_config config;
-  char as_of[32];
+  const char *as_of; /* --as-of, or `now` */
+  char now[32];
   char *stage_dir;
   struct stage_signals sig;
   struct publish pub;
@@ -156,7 +157,8 @@ static int option_error(int c, char **argv) {
   char shortopt[3] = {'-', (char)optopt, '\0'};
   if (c == ':')
     return usage_error("option '%s' needs a value", argv[optind - 1]);
-  return usage_error("unknown option '%s'", optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
+  return usage_error("unknown option '%s'",
+                     optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
 }
 
 /* A whole number 1..MAX_JOBS, digits only, overflow-checked. */
@@ -476,15 +478,16 @@ static int load_config(struct etl_config *c, const char *path) {
  * ts_parse), else now in UTC, whole seconds. */
 static int set_as_of(struct driver *d) {
   if (!d->opt.as_of) {
-    cal_format_ts((int64_t)time(NULL), d->as_of);
+    cal_format_ts((int64_t)time(NULL), d->now);
+    d->as_of = d->now;
     return 0;
   }
   struct ts_value v;
   const char *why = "not a timestamp";
-  if (strlen(d->opt.as_of) >= sizeof d->as_of ||
-      ts_parse(d->opt.as_of, strlen(d->opt.as_of), d->config.naive_utc_offset, &v, &why) != 0)
-    return usage_error("--as-of '%s': %s", d->opt.as_of, why);
-  snprintf(d->as_of, sizeof d->as_of, "%s", d->opt.as_of);
+  const char *s = d->opt.as_of;
+  if (ts_parse(s, strlen(s), d->config.naive_utc_offset, &v, &why) != 0)
+    return usage_error("--as-of '%s': %s", s, why);
+  d->as_of = s;
   return 0;
 }
 
@@ -497,6 +500,18 @@ static void driver_release(struct driver *d) {
   free(d->range);
 }
 
+/* Step 1 of STAGES.md: config, as_of, where the stages are. */
+static int start_run(struct driver *d) {
+  int rc = load_config(&d->config, d->opt.config);
+  if (!rc)
+    rc = set_as_of(d);
+  if (!rc && !(d->stage_dir = find_stage_dir()))
+    rc = ETL_EXIT_USAGE;
+  if (!rc && d->opt.verbose)
+    info(d, "as_of %s, out_dir %s, stages in %s", d->as_of, d->config.out_dir, d->stage_dir);
+  return rc;
+}
+
 static int cmd_run(int argc, char **argv) {
   struct driver d;
   memset(&d, 0, sizeof d);
@@ -506,25 +521,13 @@ static int cmd_run(int argc, char **argv) {
   publish_init(&d.pub);
   manifest_init(&d.manifest);
   strbuf_init(&d.err);
-  if ((rc = load_config(&d.config, d.opt.config)) || (rc = set_as_of(&d)) ||
-      !(d.stage_dir = find_stage_dir())) {
-    driver_release(&d);
-    return rc ? rc : ETL_EXIT_USAGE;
-  }
-  stage_signals_init(&d.sig);
-  if (d.opt.verbose)
-    info(&d, "as_of %s, out_dir %s, stages in %s", d.as_of, d.config.out_dir, d.stage_dir);
-  rc = prepare_out_dir(&d);
-  if (!rc)
+  stage_signals_init(&d.sig); /* from here on, signals wait for a safe point */
+  if (!(rc = start_run(&d)) && !(rc = interrupted(&d)) && !(rc = prepare_out_dir(&d)))
     rc = run_and_publish(&d);
   cleanup_run(&d);
   if (interrupted(&d)) {
-    if (rc == 0)
-      error("interrupted by signal %d (%s) after publishing", d.sig.caught,
-            strsignal(d.sig.caught));
-    else
-      error("interrupted by signal %d (%s); nothing published", d.sig.caught,
-            strsignal(d.sig.caught));
+    error("interrupted by signal %d (%s)%s", d.sig.caught, strsignal(d.sig.caught),
+          rc == 0 ? " after publishing" : "; nothing published");
     rc = ETL_EXIT_SIGNAL_BASE + d.sig.caught;
   }
   driver_release(&d);

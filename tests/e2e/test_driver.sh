@@ -309,9 +309,19 @@ expect quiet "exit 0" "$etl" run -q --as-of 2025-01-15
 lacks quiet.err '^etl: '
 has quiet.out "^etl: published 5 tables to out/$range$"
 grep -q -- '--as-of 2025-01-15 ' "$FAKE_LOG" || fail "--as-of not passed as given"
+expect long_as_of "exit 0" "$etl" run -q --as-of 2025-01-15T10:00:00.123456789012+05:30
+grep -q -- '--as-of 2025-01-15T10:00:00.123456789012+05:30 ' "$FAKE_LOG" || fail "long --as-of not passed as given"
 expect verbose "exit 0" "$etl" run --verbose
 has verbose.err "^etl: $ts_re running etl-normalize -c pipeline.conf --work out/\.work-"
 has verbose.err "^etl: $ts_re running etl-attribute -c pipeline.conf "
+
+# without ETL_STAGE_DIR, the stages are taken from etl's own folder
+cp "$etl" "$stages/etl"
+: >"$FAKE_LOG"
+expect own_dir "exit 0" env -u ETL_STAGE_DIR "$stages/etl" run --verbose
+has own_dir.err "running etl-normalize .*\($stages/etl-normalize\)$"
+grep -q '^etl-attribute ' "$FAKE_LOG" || fail "stages not found beside etl"
+rm "$stages/etl"
 
 # --- replacing a published range ----------------------------------------------
 
@@ -390,7 +400,7 @@ rmdir out/.work-notours out/.stage-1-XYZ
 
 # --- the lock -------------------------------------------------------------------
 
-flock out/.lock sh -c 'touch "$1"; sleep 1.5' sh "$scratch/held" &
+flock out/.lock sh -c 'touch "$1"; sleep 1.5; touch "$1.released"' sh "$scratch/held" &
 holder=$!
 wait_for "$scratch/held"
 expect locked "exit 4" "$etl" run
@@ -398,13 +408,13 @@ has locked.err '^etl: another run holds the lock on out$'
 no_run_folders out
 expect waited "exit 0" "$etl" run --wait --as-of 2025-02-01
 has waited.err 'waiting for another run to release the lock on out'
-if kill -0 "$holder" 2>/dev/null; then fail "etl --wait ran while the lock was held"; fi
+[ -e "$scratch/held.released" ] || fail "etl --wait ran while the lock was held"
 wait "$holder"
 grep -qx '  "as_of": "2025-02-01",' "$pub/manifest.json" || fail "the waiting run did not publish"
 
 # SIGTERM while waiting for the lock
 rm -f "$scratch/held" "$scratch/lockterm.pid"
-flock out/.lock sh -c 'touch "$1"; sleep 4' sh "$scratch/held" &
+flock out/.lock sh -c 'echo $$ >"$1.pid"; touch "$1"; exec sleep 30' sh "$scratch/held" &
 holder=$!
 wait_for "$scratch/held"
 perl "$wrap" "$scratch/lockterm.status" "$scratch/lockterm.pid" "$etl" run --wait \
@@ -417,7 +427,8 @@ wait "$wrapper"
 check_status lockterm "exit 143"
 has lockterm.err 'interrupted by signal 15'
 kill -0 "$holder" 2>/dev/null || fail "etl --wait did not stop on SIGTERM before the lock was free"
-wait "$holder"
+kill "$(cat "$scratch/held.pid")"
+wait "$holder" || true
 no_run_folders out
 
 # --- out_dir problems -------------------------------------------------------------

@@ -34,7 +34,7 @@ static void test_json_strings(void) {
   CHECK_STR(JSON("a\"b\\c/d", &sb), "\"a\\\"b\\\\c/d\"");
   CHECK_STR(JSON("\n\r\t\b\f", &sb), "\"\\n\\r\\t\\b\\f\"");
   CHECK_STR(JSON("\x01\x1f", &sb), "\"\\u0001\\u001f\"");
-  CHECK_STR(JSON("\x20\x7f", &sb), "\" \x7f\"");                 /* first non-control; DEL is fine */
+  CHECK_STR(JSON("\x20\x7f", &sb), "\" \x7f\"");                 /* not controls */
   CHECK_STR(JSON("a\0b", &sb), "\"a\\u0000b\"");                 /* embedded NUL */
   CHECK_STR(JSON("caf\xc3\xa9", &sb), "\"caf\xc3\xa9\"");        /* 2-byte */
   CHECK_STR(JSON("\xc2\x80", &sb), "\"\xc2\x80\"");              /* lowest 2-byte */
@@ -121,7 +121,8 @@ static void test_inputs_tsv(void) {
   } bad[] = {
       {"a\t1\t2\t3\n", "inputs.tsv:1: expected 5 fields, found 4"},
       {"a\t1\t2\t3\t4\nb\t1\t2\t3\t4\t5\n", "inputs.tsv:2: expected 5 fields, found 6"},
-      {"a\t18446744073709551616\t0\t0\t0\n", "inputs.tsv:1: field 2 '18446744073709551616' is not a count"},
+      {"a\t18446744073709551616\t0\t0\t0\n",
+       "inputs.tsv:1: field 2 '18446744073709551616' is not a count"},
       {"a\t1\t-2\t0\t0\n", "inputs.tsv:1: field 3 '-2' is not a count"},
       {"a\t1\t2\t\t0\n", "inputs.tsv:1: field 4 '' is not a count"},
       {"a\t1\t2\t3\t 4\n", "inputs.tsv:1: field 5 ' 4' is not a count"},

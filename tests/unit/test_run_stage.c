@@ -3,7 +3,8 @@
  * program that cannot be started, a handled signal received by the driver
  * forwarded to the running stage, the child getting the signal mask and
  * SIGPIPE disposition of before stage_signals_init, a signal the caller
- * ignores staying ignored, and shell quoting for --verbose. */
+ * ignores staying ignored, an inherited SIGCHLD SIG_IGN, and shell quoting
+ * for --verbose. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +126,16 @@ static void test_child_signal_state(void) {
   CHECK(res.how == STAGE_EXITED && res.code == 0);
   stage_signals_release(&sig);
   signal(SIGHUP, SIG_DFL);
+
+  /* an inherited SIGCHLD SIG_IGN must not hide the stage's status */
+  signal(SIGCHLD, SIG_IGN);
+  stage_signals_init(&sig);
+  CHECK_I64(run_sh("exit 3", &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED && res.code == 3);
+  stage_signals_release(&sig);
+  sigaction(SIGCHLD, NULL, &cur);
+  CHECK(cur.sa_handler == SIG_IGN); /* restored */
+  signal(SIGCHLD, SIG_DFL);
   CHECK_STR(strbuf_str(&err), "");
   strbuf_release(&err);
 }
