@@ -47,10 +47,11 @@ void norm_state_release(struct norm_state *st) {
     idmap_release(st->email_map);
     free(st->email_map);
   }
-  free(st->channel_cache);
+  normalize_channel_memo_free(st);
   strbuf_release(&st->idbuf);
   strbuf_release(&st->sb);
-  strbuf_release(&st->why);
+  strbuf_release(&st->memo_key);
+  strbuf_release(&st->actid);
   ma_attributes_release(&st->attrs);
   utm_release(&st->utm);
   memset(st, 0, sizeof(*st));

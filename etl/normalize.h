@@ -85,7 +85,7 @@ struct norm_state {
   struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
       mlead_by_key, guid_seen;
 
-  struct strbuf idbuf, sb, why; /* scratch */
+  struct strbuf idbuf, sb, memo_key, actid; /* scratch */
   struct ma_attributes attrs;
   struct utm utm;
   struct idmap *email_map; /* normalize_people.c: email -> best candidate */
@@ -143,6 +143,8 @@ void normalize_people(struct norm_state *st);
 uint32_t normalize_map_mlead(struct norm_state *st, const struct norm_mlead *m);
 /* Channel of a touch or campaign from its rule fields. */
 str_id normalize_channel(struct norm_state *st, const char *const fields[RF_COUNT]);
+/* Frees the channel memo (idempotent). */
+void normalize_channel_memo_free(struct norm_state *st);
 /* Appends a touch to ds->touches. */
 void normalize_add_touch(struct norm_state *st, str_id touch_id, uint32_t person,
                          uint32_t campaign, int64_t time, enum touch_kind kind, str_id channel);

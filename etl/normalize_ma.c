@@ -123,10 +123,10 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
     norm_reject_missing(st, t, AC_GUID, NULL);
     return;
   }
-  strbuf_reset(&st->sb);
-  strbuf_adds(&st->sb, "ma:");
-  strbuf_add(&st->sb, guid, n);
-  char *id = xstrndup(st->sb.buf, st->sb.len);
+  strbuf_reset(&st->actid);
+  strbuf_adds(&st->actid, "ma:");
+  strbuf_add(&st->actid, guid, n);
+  const char *id = st->actid.buf;
   const char *lead = input_table_get(t, AC_LEAD, &ln);
   const char *type = input_table_get(t, AC_TYPE, &tn);
   struct ts_value date;
@@ -134,19 +134,19 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   enum touch_kind kind = KIND_COUNT;
   const char *why = NULL;
   if (norm_ts(st, t, AC_DATE, id + 3, true, &date, NULL) != 0)
-    goto out;
+    return;
   if (tn == 0) {
     norm_reject_missing(st, t, AC_TYPE, id + 3);
-    goto out;
+    return;
   }
   if (parse_type(type, tn, &type_id) != 0) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "activityTypeId", SEV_ERROR,
                "'%s': not an activity type id", type);
-    goto out;
+    return;
   }
   if (ln == 0) {
     norm_reject_missing(st, t, AC_LEAD, id + 3);
-    goto out;
+    return;
   }
   bool configured = etl_config_ma_kind(st->conf, type_id, &kind) == 0;
   if (configured) {
@@ -154,7 +154,7 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
     const char *attrs = input_table_get(t, AC_ATTRS, &an);
     if (ma_attributes_parse(attrs, an, &st->attrs, &why) != 0) {
       reject_add(&st->log, t->input, t->rec.line, id + 3, "attributes", SEV_ERROR, "%s", why);
-      goto out;
+      return;
     }
   }
   str_id lead_key;
@@ -163,21 +163,19 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
       !idmap_get(&st->mlead_by_key, lead_key, &mi)) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "leadId",
                SEV_ERROR, "unknown reference '%s'", lead);
-    goto out;
+    return;
   }
   str_id guid_id = strpool_intern(&st->guids, guid, n);
   uint32_t seen;
   if (idmap_get(&st->guid_seen, guid_id, &seen)) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "marketoGUID", SEV_ERROR,
                "duplicate marketoGUID (first kept row wins)");
-    goto out;
+    return;
   }
   idmap_put(&st->guid_seen, guid_id, 0);
   input_table_stats(t)->kept++;
   if (configured)
-    activity_touch(st, &st->mleads[mi], norm_text(st, id, strlen(id)), kind, date.utc);
-out:
-  free(id);
+    activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), kind, date.utc);
 }
 
 int normalize_ma(struct norm_state *st, struct strbuf *err) {

@@ -52,7 +52,9 @@ void cal_format_date(int64_t days, char out[16]) {
   int64_t y;
   int m, d;
   cal_civil_from_days(days, &y, &m, &d);
-  snprintf(out, 16, "%04lld-%02d-%02d", (long long)y, m, d);
+  char tmp[64]; /* wide enough for any year, so no truncation warning */
+  snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d", (long long)y, m, d);
+  snprintf(out, 16, "%.15s", tmp);
 }
 
 void cal_format_ts(int64_t secs, char out[32]) {
@@ -61,6 +63,8 @@ void cal_format_ts(int64_t secs, char out[32]) {
   int64_t y;
   int m, d;
   cal_civil_from_days(day, &y, &m, &d);
-  snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
+  char tmp[96];
+  snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
            (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+  snprintf(out, 32, "%.31s", tmp);
 }
