@@ -100,7 +100,7 @@ static void campaign_row(struct norm_state *st, struct input_table *t) {
   idmap_put(&st->campaign_by_id, id, (uint32_t)st->ncampaigns);
   input_table_stats(t)->kept++;
   if (cost != 0 && !has_start)
-    reject_add(&st->log, t->input, t->rec.line, S(st, id), "StartDate", SEV_WARNING,
+    reject_add(&st->log, t->input, t->rec.line, S(st, id), "ActualCost", SEV_WARNING,
                "ActualCost without StartDate: cost not counted");
   if (cost != 0 && has_start) {
     int64_t conv;
@@ -333,7 +333,13 @@ static void member_row(struct norm_state *st, struct input_table *t, struct idma
   str_id id, campaign;
   if (row_key(st, t, CM_ID, &id) != 0 || norm_skip_deleted(st, t, CM_DEL, S(st, id)))
     return;
-  if (required_ref(st, t, CM_CAMPAIGN, id, &campaign) != 0)
+  /* values in the contract's column order: CampaignId, HasResponded,
+   * CreatedDate, then LeadId/ContactId, FirstRespondedDate */
+  struct ts_value created, first;
+  bool responded, has_first;
+  if (required_ref(st, t, CM_CAMPAIGN, id, &campaign) != 0 ||
+      norm_bool(st, t, CM_RESPONDED, S(st, id), &responded) != 0 ||
+      norm_ts(st, t, CM_CREATED, S(st, id), true, &created, NULL) != 0)
     return;
   str_id lead = opt_sfid(st, t, CM_LEAD), contact = opt_sfid(st, t, CM_CONTACT);
   if (lead == STR_EMPTY && contact == STR_EMPTY) {
@@ -341,11 +347,7 @@ static void member_row(struct norm_state *st, struct input_table *t, struct idma
                "neither LeadId nor ContactId is set");
     return;
   }
-  struct ts_value created, first;
-  bool responded, has_first;
-  if (norm_ts(st, t, CM_CREATED, S(st, id), true, &created, NULL) != 0 ||
-      norm_bool(st, t, CM_RESPONDED, S(st, id), &responded) != 0 ||
-      norm_ts(st, t, CM_FIRST, S(st, id), false, &first, &has_first) != 0)
+  if (norm_ts(st, t, CM_FIRST, S(st, id), false, &first, &has_first) != 0)
     return;
   uint32_t ci, li = DS_NONE, ki = DS_NONE, prev;
   if (!idmap_get(&st->campaign_by_id, campaign, &ci)) {

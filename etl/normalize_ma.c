@@ -133,6 +133,12 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   long type_id = 0;
   enum touch_kind kind = KIND_COUNT;
   const char *why = NULL;
+  /* values in column order: marketoGUID, leadId, activityDate,
+   * activityTypeId, attributes */
+  if (ln == 0) {
+    norm_reject_missing(st, t, AC_LEAD, id + 3);
+    return;
+  }
   if (norm_ts(st, t, AC_DATE, id + 3, true, &date, NULL) != 0)
     return;
   if (tn == 0) {
@@ -142,10 +148,6 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   if (parse_type(type, tn, &type_id) != 0) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "activityTypeId", SEV_ERROR,
                "'%s': not an activity type id", type);
-    return;
-  }
-  if (ln == 0) {
-    norm_reject_missing(st, t, AC_LEAD, id + 3);
     return;
   }
   bool configured = etl_config_ma_kind(st->conf, type_id, &kind) == 0;

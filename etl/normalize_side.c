@@ -54,7 +54,7 @@ static void fx_row(struct norm_state *st, struct input_table *t) {
     return;
   }
   if (fx_table_add(&st->fx, st->sb.buf, day.written_day, &rate) != 0) {
-    reject_add(&st->log, t->input, t->rec.line, NULL, "effective_date", SEV_ERROR,
+    reject_add(&st->log, t->input, t->rec.line, NULL, "currency", SEV_ERROR,
                "duplicate rate for %s on this date (first kept row wins)", st->sb.buf);
     return;
   }
@@ -88,20 +88,11 @@ static const struct col_spec cost_cols[] = {{"date", true},
                                             {"currency", true}};
 
 static void cost_row(struct norm_state *st, struct input_table *t) {
+  /* values in column order: date, campaign_id/channel, amount, currency */
   struct ts_value day;
   if (norm_ts(st, t, CS_DATE, NULL, true, &day, NULL) != 0)
     return;
-  size_t n;
-  const char *amount = input_table_get(t, CS_AMOUNT, &n);
-  if (n == 0) {
-    norm_reject_missing(st, t, CS_AMOUNT, NULL);
-    return;
-  }
-  int64_t cents;
-  if (norm_money(st, t, CS_AMOUNT, NULL, &cents) != 0)
-    return;
-  (void)amount;
-  size_t cn, hn;
+  size_t n, cn, hn;
   const char *cid = input_table_get(t, CS_CAMPAIGN, &cn);
   const char *chan = input_table_get(t, CS_CHANNEL, &hn);
   if ((cn == 0) == (hn == 0)) {
@@ -109,6 +100,14 @@ static void cost_row(struct norm_state *st, struct input_table *t) {
                "exactly one of campaign_id and channel must be set");
     return;
   }
+  input_table_get(t, CS_AMOUNT, &n);
+  if (n == 0) {
+    norm_reject_missing(st, t, CS_AMOUNT, NULL);
+    return;
+  }
+  int64_t cents;
+  if (norm_money(st, t, CS_AMOUNT, NULL, &cents) != 0)
+    return;
   const char *cur = input_table_get(t, CS_CUR, &n);
   trimmed_upper(cur, n, &st->sb);
   int64_t conv;

@@ -37,6 +37,8 @@ enum email_result email_normalize(const char *s, size_t n, struct strbuf *out) {
   }
   while (n && email_is_space(s[n - 1]))
     n--;
+  if (n == 0)
+    return EMAIL_BLANK; /* a blank cell; "mailto:" or "<>" alone is invalid */
   if (n >= 7 && strncasecmp(s, "mailto:", 7) == 0) {
     s += 7;
     n -= 7;
@@ -45,8 +47,6 @@ enum email_result email_normalize(const char *s, size_t n, struct strbuf *out) {
     s++;
     n -= 2;
   }
-  if (n == 0)
-    return EMAIL_BLANK;
   strbuf_grow(out, n);
   for (size_t i = 0; i < n; i++) {
     char c = s[i];

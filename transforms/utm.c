@@ -6,7 +6,8 @@
  * a name wins even when its value is empty.
  *
  * Decisions the contract leaves open:
- * - url_query cuts the fragment first, so a '?' after '#' starts no query.
+ * - url_query reads the contract literally: the query starts after the
+ *   first '?' anywhere in the URL and ends at the next '#'.
  * - referrer_host drops a scheme only when it is one ([A-Za-z][A-Za-z0-9+.-]*
  *   followed by "://"), so a "://" inside a path or query is left alone; a
  *   leading "//" (scheme-relative URL) is dropped too. An IPv6 literal
@@ -117,9 +118,6 @@ int url_query(const char *url, size_t n, const char **q, size_t *qn) {
     *qn = 0;
     return 0;
   }
-  const char *hash = memchr(url, '#', n);
-  if (hash)
-    n = (size_t)(hash - url);
   const char *mark = memchr(url, '?', n);
   if (!mark) {
     *q = url + n;
@@ -128,6 +126,9 @@ int url_query(const char *url, size_t n, const char **q, size_t *qn) {
   }
   *q = mark + 1;
   *qn = n - (size_t)(mark + 1 - url);
+  const char *hash = memchr(*q, '#', *qn);
+  if (hash)
+    *qn = (size_t)(hash - *q);
   return 1;
 }
 

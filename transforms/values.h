@@ -25,7 +25,7 @@ size_t sfid_normalize(const char *id, size_t n, char *out);
 enum email_result { EMAIL_OK = 0, EMAIL_BLANK = 1, EMAIL_INVALID = 2 };
 /* Trims white space, drops a leading "mailto:" (any case) and one enclosing
  * "<...>", lowercases (ASCII). Writes the result to out (reset first).
- * EMAIL_BLANK: nothing left (absent, no warning). EMAIL_INVALID: not exactly
+ * EMAIL_BLANK: the cell is empty or white space (absent, no warning). EMAIL_INVALID: not exactly
  * one '@', empty local part, or domain without '.' (absent, warning);
  * out then holds the normalized text for the message. */
 enum email_result email_normalize(const char *s, size_t n, struct strbuf *out);

@@ -35,12 +35,13 @@ int main(void) {
   CHECK_I64(norm("J\xC3\x9CRGEN@B\xC3\x9C.DE"), EMAIL_OK);
   CHECK_STR(strbuf_str(&sb), "j\xC3\x9Crgen@b\xC3\x9C.de");
 
-  /* Blank: nothing left, however it got there. */
+  /* Blank: an empty or white-space cell only; "mailto:" or "<>" alone is an
+   * invalid email (a warning), since the cell was not blank. */
   CHECK_I64(norm(""), EMAIL_BLANK);
   CHECK_I64(norm("   \t "), EMAIL_BLANK);
-  CHECK_I64(norm(" mailto: "), EMAIL_BLANK);
-  CHECK_I64(norm("<>"), EMAIL_BLANK);
-  CHECK_I64(norm("MAILTO:<>"), EMAIL_BLANK);
+  CHECK_I64(norm(" mailto: "), EMAIL_INVALID); /* not a blank cell: a warning */
+  CHECK_I64(norm("<>"), EMAIL_INVALID);
+  CHECK_I64(norm("MAILTO:<>"), EMAIL_INVALID);
   CHECK_I64(norm("x"), EMAIL_INVALID);
 
   /* Exactly one '@'. */

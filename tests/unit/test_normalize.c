@@ -231,7 +231,7 @@ int main(void) {
   CHECK(has_reject(log, "OpportunityContactRole", "OpportunityId", "unknown reference", SEV_ERROR));
   CHECK(has_reject(log, "OpportunityContactRole", "ContactId", "unknown reference", SEV_ERROR));
   CHECK(has_reject(log, "Campaign", "Id", "duplicate", SEV_ERROR));
-  CHECK(has_reject(log, "Campaign", "StartDate", "without StartDate", SEV_WARNING));
+  CHECK(has_reject(log, "Campaign", "ActualCost", "without StartDate", SEV_WARNING));
   CHECK(has_reject(log, "Lead", "CreatedDate", "2023-02-29", SEV_ERROR));
   CHECK(!has_reject(log, "Lead", "Email", "not-an-email", SEV_WARNING)); /* rejected row: no warning */
   CHECK(has_reject(log, "Contact", "Email", "invalid email", SEV_WARNING));
@@ -240,7 +240,7 @@ int main(void) {
   CHECK(has_reject(log, "ma_activities", "leadId", "unknown reference", SEV_ERROR));
   CHECK(has_reject(log, "ma_activities", "attributes", "", SEV_ERROR));
   CHECK(has_reject(log, "ma_activities", "marketoGUID", "duplicate", SEV_ERROR));
-  CHECK(has_reject(log, "fx_rates", "effective_date", "duplicate", SEV_ERROR));
+  CHECK(has_reject(log, "fx_rates", "currency", "duplicate", SEV_ERROR));
   CHECK(has_reject(log, "costs", "campaign_id", "exactly one", SEV_ERROR));
   CHECK_I64(ds.ncosts, 2);
   if (ds.ncosts == 2)

@@ -78,7 +78,7 @@ static void test_url_query(void) {
   CHECK_STR(query_of("https://x.com/?"), "");
   CHECK_STR(query_of("https://x.com/?#"), "");
   CHECK_STR(query_of("https://x.com/"), "(none)");
-  CHECK_STR(query_of("https://x.com/#a?b=c"), "(none)");
+  CHECK_STR(query_of("https://x.com/#a?b=c"), "b=c"); /* literal: after the first ?, before # */
   CHECK_STR(query_of(""), "(none)");
 }
 
