@@ -45,6 +45,7 @@
 
 #include "etl/archive_entry.h"
 #include "etl/byte_source.h"
+#include "etl/prefetch_source.h"
 #include "etl/gzip_stream.h"
 #include "transforms/xalloc.h"
 
@@ -402,7 +403,7 @@ static int reader_open_raw(struct etl_reader *r, struct byte_source *raw) {
   }
   strbuf_release(&msg);
   if (gzip_stream_magic(r->chunk, (size_t)n)) {
-    r->src = gzip_stream_new(raw, r->chunk, (size_t)n);
+    r->src = byte_source_prefetch(gzip_stream_new(raw, r->chunk, (size_t)n));
     return 0;
   }
   r->src = raw;
@@ -626,9 +627,31 @@ static int open_member(struct etl_container *c, const struct etl_archive_member 
   char *source = xasprintf("%s:%s", c->name, m->path);
   struct etl_reader *r = reader_new(source, &c->opts);
   free(source);
-  r->src = src;
+  r->src = byte_source_prefetch(src);
   r->file_bytes = c->file_bytes;
   return reader_start(r, out, err);
+}
+
+/* A control character in an entry name would break every line-based record
+ * of the name (inputs.tsv, logs): such an entry is refused, the name shown
+ * with C escapes. Returns true when the name is fine. */
+static bool check_entry_name(const struct etl_container *c, const char *path, struct strbuf *err) {
+  const unsigned char *p = (const unsigned char *)path;
+  while (*p && *p >= 0x20 && *p != 0x7f)
+    p++;
+  if (!*p)
+    return true;
+  strbuf_addf(err, "%s: entry \"", c->name);
+  for (p = (const unsigned char *)path; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      strbuf_addf(err, "\\%c", *p);
+    else if (*p < 0x20 || *p == 0x7f)
+      strbuf_addf(err, "\\x%02x", *p);
+    else
+      strbuf_addc(err, (char)*p);
+  }
+  strbuf_adds(err, "\": control character in the name");
+  return false;
 }
 
 int etl_container_open_entity(struct etl_container *c, const char *entity,
@@ -655,6 +678,8 @@ int etl_container_open_entity(struct etl_container *c, const char *entity,
       strbuf_addf(err, "%s: no entry %s", c->name, want);
     rc = 0;
   }
+  if (rc == 1 && !check_entry_name(c, found->path, err))
+    rc = -1;
   if (rc == 1 && open_member(c, found, out, err) < 0)
     rc = -1;
   free(want);
