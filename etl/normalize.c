@@ -20,9 +20,10 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   idmap_init(&st->contact_by_id);
   idmap_init(&st->opp_by_id);
   idmap_init(&st->mlead_by_key);
-  idmap_init(&st->guid_seen);
   ma_attributes_init(&st->attrs);
   utm_init(&st->utm);
+  st->log_level = STAGE_LOG_INFO;
+  stage_progress_init(&st->progress, "etl-normalize", 0, false);
 }
 
 void norm_state_release(struct norm_state *st) {
@@ -42,7 +43,6 @@ void norm_state_release(struct norm_state *st) {
   idmap_release(&st->contact_by_id);
   idmap_release(&st->opp_by_id);
   idmap_release(&st->mlead_by_key);
-  idmap_release(&st->guid_seen);
   if (st->email_map) {
     idmap_release(st->email_map);
     free(st->email_map);

@@ -18,6 +18,7 @@
 #include "etl/config.h"
 #include "etl/input_table.h"
 #include "etl/rejects.h"
+#include "etl/stage_log.h"
 #include "transforms/dataset.h"
 #include "transforms/fx.h"
 #include "transforms/idmap.h"
@@ -83,13 +84,15 @@ struct norm_state {
   size_t capopps, cappersons, captouches, capcosts;
 
   struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
-      mlead_by_key, guid_seen;
+      mlead_by_key;
 
   struct strbuf idbuf, sb, memo_key, actid; /* scratch */
   struct ma_attributes attrs;
   struct utm utm;
   struct idmap *email_map; /* normalize_people.c: email -> best candidate */
   unsigned rule_limit_hits;
+  enum stage_log_level log_level; /* STAGE_LOG_INFO after init */
+  struct stage_progress progress; /* the terminal progress line (disabled after init) */
   void *channel_cache; /* normalize_touches.c */
 };
 
@@ -129,8 +132,8 @@ void norm_reject_missing(struct norm_state *st, struct input_table *t, size_t co
  * caller emits with norm_warn_email after the row is known to be kept. */
 str_id norm_email(struct norm_state *st, const char *s, size_t n, bool *invalid);
 void norm_warn_email(struct norm_state *st, struct input_table *t, size_t col, const char *id);
-/* Log line for an input after it has been read. */
-void norm_log_input(const struct norm_state *st, const struct input_table *t);
+/* Log line for an input after it has been read (verbose level only). */
+void norm_log_input(struct norm_state *st, const struct input_table *t);
 
 /* --- per family --- */
 int normalize_fx(struct norm_state *st, struct strbuf *err);

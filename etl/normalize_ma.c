@@ -167,14 +167,14 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
                SEV_ERROR, "unknown reference '%s'", lead);
     return;
   }
-  str_id guid_id = strpool_intern(&st->guids, guid, n);
-  uint32_t seen;
-  if (idmap_get(&st->guid_seen, guid_id, &seen)) {
+  /* the pool only grows for a GUID it has not seen: no separate set needed */
+  size_t known = st->guids.count;
+  strpool_intern(&st->guids, guid, n);
+  if (st->guids.count == known) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "marketoGUID", SEV_ERROR,
                "duplicate marketoGUID (first kept row wins)");
     return;
   }
-  idmap_put(&st->guid_seen, guid_id, 0);
   input_table_stats(t)->kept++;
   if (configured)
     activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), kind, date.utc);
