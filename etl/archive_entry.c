@@ -6,6 +6,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,27 +39,36 @@ static struct archive *arch_open(const struct etl_archive_origin *o, struct strb
   return a;
 }
 
+/* "<archive>:<entry>" or "<archive>" for messages about entry data. */
+static void add_where(struct strbuf *err, const struct etl_archive_origin *o, const char *entry) {
+  strbuf_addf(err, "%s%s%s", o->name, entry ? ":" : "", entry ? entry : "");
+}
+
 /* Ratio of the decompressed archive stream (filter 0) to the raw bytes read
  * (last filter); only meaningful with a compression filter. */
 static int stream_ratio_check(struct archive *a, const struct etl_archive_origin *o,
-                              const struct etl_input_opts *opts, struct strbuf *err) {
+                              const struct etl_input_opts *opts, const char *entry,
+                              struct strbuf *err) {
   int64_t out = archive_filter_bytes(a, 0);
   int64_t in = archive_filter_bytes(a, -1);
   if (in < 1)
     in = 1;
   if (out > (int64_t)RATIO_FLOOR && (double)out > opts->max_expand_ratio * (double)in) {
-    strbuf_addf(err, "%s: expands past max_expand_ratio %g", o->name, opts->max_expand_ratio);
+    add_where(err, o, entry);
+    strbuf_addf(err, ": expands past max_expand_ratio %g", opts->max_expand_ratio);
     return -1;
   }
   return 0;
 }
 
-/* Skips the data of the current entry. */
+/* Skips the data of the current entry (named `entry` in messages, NULL for
+ * one that is not a regular file). */
 static int skip_entry(struct archive *a, const struct etl_archive_origin *o,
-                      const struct etl_input_opts *opts, struct strbuf *err) {
+                      const struct etl_input_opts *opts, const char *entry, struct strbuf *err) {
   if (archive_filter_count(a) <= 1) { /* no decompression: skipping seeks */
     if (archive_read_data_skip(a) < ARCHIVE_WARN) {
-      strbuf_addf(err, "%s: %s", o->name, arch_msg(a));
+      add_where(err, o, entry);
+      strbuf_addf(err, ": %s", arch_msg(a));
       return -1;
     }
     return 0;
@@ -71,10 +81,11 @@ static int skip_entry(struct archive *a, const struct etl_archive_origin *o,
     if (rc == ARCHIVE_EOF)
       return 0;
     if (rc < ARCHIVE_OK) {
-      strbuf_addf(err, "%s: %s", o->name, arch_msg(a));
+      add_where(err, o, entry);
+      strbuf_addf(err, ": %s", arch_msg(a));
       return -1;
     }
-    if (stream_ratio_check(a, o, opts, err) < 0)
+    if (stream_ratio_check(a, o, opts, entry, err) < 0)
       return -1;
   }
 }
@@ -110,13 +121,14 @@ int etl_archive_list(const struct etl_archive_origin *o, const struct etl_input_
   struct archive_entry *e;
   for (size_t ordinal = 0; (rc = next_header(a, o, &e, err)) == 1; ordinal++) {
     const char *path = entry_path(e);
-    if (archive_entry_filetype(e) == AE_IFREG && path) {
+    bool regular = archive_entry_filetype(e) == AE_IFREG && path;
+    if (regular) {
       XGROW(list, cap, count + 1);
       list[count].path = xstrdup(path);
       list[count].ordinal = ordinal;
       count++;
     }
-    if ((rc = skip_entry(a, o, opts, err)) < 0)
+    if ((rc = skip_entry(a, o, opts, regular ? list[count - 1].path : NULL, err)) < 0)
       break;
   }
   archive_read_free(a);
@@ -189,7 +201,8 @@ struct byte_source *etl_archive_open_member(const struct etl_archive_origin *o,
       es->raw_start = archive_filter_bytes(a, -1);
       return &es->base;
     }
-    if (skip_entry(a, o, opts, err) < 0)
+    if (skip_entry(a, o, opts, archive_entry_filetype(e) == AE_IFREG ? entry_path(e) : NULL,
+                   err) < 0)
       break;
   }
   archive_read_free(a);

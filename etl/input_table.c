@@ -30,6 +30,23 @@ int input_table_open(struct input_table *t, struct etl_reader *r, const char *en
   return 0;
 }
 
+/* Index of the first field holding a NUL byte, or nfields. */
+static size_t first_nul_field(const struct etl_record *rec) {
+  for (size_t i = 0; i < rec->nfields; i++)
+    if (memchr(rec->fields[i], '\0', rec->lens[i]))
+      return i;
+  return rec->nfields;
+}
+
+/* Name of field index i for a reject: the canonical name when a spec maps to
+ * it, else the header as written. */
+static const char *field_name(const struct input_table *t, size_t i) {
+  for (size_t k = 0; k < t->ncols; k++)
+    if (t->cols[k] == (int)i)
+      return t->specs[k].name;
+  return etl_reader_header(t->r)->fields[i];
+}
+
 int input_table_next(struct input_table *t, struct strbuf *err) {
   for (;;) {
     int rc = etl_reader_next(t->r, &t->rec);
@@ -39,15 +56,23 @@ int input_table_next(struct input_table *t, struct strbuf *err) {
       strbuf_adds(err, etl_reader_error(t->r));
       return -1;
     }
-    input_table_stats(t)->read++;
-    if (t->rec.nfields == t->nheader)
+    if ((++input_table_stats(t)->read & 1023) == 0 && t->progress)
+      stage_progress_update(t->progress, etl_reader_bytes_in(t->r));
+    if (t->rec.nfields != t->nheader) {
+      reject_add(t->log, t->input, t->rec.line, NULL, NULL, SEV_ERROR,
+                 "expected %zu fields, found %zu", t->nheader, t->rec.nfields);
+      continue;
+    }
+    size_t bad = first_nul_field(&t->rec);
+    if (bad == t->rec.nfields)
       return 1;
-    reject_add(t->log, t->input, t->rec.line, NULL, NULL, SEV_ERROR,
-               "expected %zu fields, found %zu", t->nheader, t->rec.nfields);
+    reject_add(t->log, t->input, t->rec.line, NULL, field_name(t, bad), SEV_ERROR, "NUL byte");
   }
 }
 
 void input_table_close(struct input_table *t) {
+  if (t->progress && t->r)
+    stage_progress_input_done(t->progress, etl_reader_bytes_in(t->r));
   etl_reader_free(t->r);
   free(t->cols);
   memset(t, 0, sizeof(*t));

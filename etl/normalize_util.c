@@ -41,6 +41,7 @@ int norm_open_crm(struct norm_state *st, void *container, const char *entity,
     input_table_close(t);
     return -1;
   }
+  t->progress = &st->progress;
   return 1;
 }
 
@@ -57,6 +58,7 @@ int norm_open_file(struct norm_state *st, const char *path, const char *entity, 
     input_table_close(t);
     return -1;
   }
+  t->progress = &st->progress;
   return 1;
 }
 
@@ -140,10 +142,11 @@ void norm_warn_email(struct norm_state *st, struct input_table *t, size_t col, c
              "'%s': invalid email, treated as absent", s);
 }
 
-void norm_log_input(const struct norm_state *st, const struct input_table *t) {
-  if (st->check_only)
+void norm_log_input(struct norm_state *st, const struct input_table *t) {
+  if (st->check_only || st->log_level < STAGE_LOG_VERBOSE)
     return;
   const struct input_stats *s = input_table_stats(t);
+  stage_progress_clear(&st->progress);
   fprintf(stderr, "etl-normalize: %s: %" PRIu64 " read, %" PRIu64 " kept, %" PRIu64 " rejected\n",
           s->source, s->read, s->kept, s->rejected);
 }

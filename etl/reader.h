@@ -101,7 +101,8 @@ int etl_container_open(struct etl_container **out, const char *path,
 /* Opens the entry for `entity`: the entry whose base name is
  * "<entity>.csv" (or "<entity>.csv.gz" in a directory), in any subfolder,
  * exact case. Returns 1 with *out, 0 if there is none (err says so), -1 on a
- * fault (two matches, unreadable entry). The reader's source is
+ * fault (two matches, a control character in the entry's name, unreadable
+ * entry). The reader's source is
  * "<archive base name>:<entry path>" or, for a directory, the file's base
  * name. The reader may be used after the container is freed. */
 int etl_container_open_entity(struct etl_container *c, const char *entity,

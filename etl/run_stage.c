@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -81,10 +82,22 @@ int stage_signals_wait(struct stage_signals *s, int ms) {
   return stage_signals_poll(s);
 }
 
+/* Where a child's standard streams go: a descriptor to dup2, or -1 to
+ * inherit (stdin -1 means /dev/null). */
+struct child_io {
+  int in, out, err;
+  bool search_path; /* execvp instead of execv */
+};
+
+static int move_fd(int from, int to) {
+  return from < 0 || from == to || dup2(from, to) >= 0 ? 0 : -1;
+}
+
 /* In the child between fork and exec: async-signal-safe calls only. */
 static void exec_child(const char *path, const char *const argv[], const struct stage_signals *sig,
-                       int devnull, int report_fd, pid_t parent) {
-  if (devnull != STDIN_FILENO && dup2(devnull, STDIN_FILENO) < 0)
+                       const struct child_io *io, int report_fd, pid_t parent) {
+  if (move_fd(io->in, STDIN_FILENO) < 0 || move_fd(io->out, STDOUT_FILENO) < 0 ||
+      move_fd(io->err, STDERR_FILENO) < 0)
     goto fail;
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
     _exit(ETL_EXIT_SIGNAL_BASE + SIGKILL);
@@ -92,7 +105,10 @@ static void exec_child(const char *path, const char *const argv[], const struct 
   sigaction(SIGXFSZ, &sig->old_xfsz, NULL);
   sigaction(SIGCHLD, &sig->old_chld, NULL);
   sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
-  execv(path, (char *const *)argv); /* execv does not modify them */
+  if (io->search_path)
+    execvp(path, (char *const *)argv);
+  else
+    execv(path, (char *const *)argv); /* execv does not modify them */
 fail:;
   int e = errno;
   ssize_t w = write(report_fd, &e, sizeof e);
@@ -119,61 +135,7 @@ static pid_t reap(pid_t pid, int *status, int flags) {
   return w;
 }
 
-/* Waits for pid, forwarding handled signals to it. */
-static int wait_forwarding(pid_t pid, struct stage_signals *sig, int *status) {
-  struct timespec poll = ms_to_timespec(STAGE_POLL_MS);
-  for (;;) {
-    pid_t w = reap(pid, status, WNOHANG);
-    if (w == pid)
-      return 0;
-    if (w < 0)
-      return -1;
-    int s = sigtimedwait(&sig->waited, NULL, &poll);
-    if (s > 0 && s != SIGCHLD) {
-      note_signal(sig, s);
-      kill(pid, s);
-    }
-  }
-}
-
-int run_stage(const char *path, const char *const argv[], struct stage_signals *sig,
-              struct stage_result *res, struct strbuf *err) {
-  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  int fds[2];
-  if (devnull < 0 || pipe2(fds, O_CLOEXEC) < 0) {
-    strbuf_addf(err, "cannot run %s: %s", path, strerror(errno));
-    if (devnull >= 0)
-      close(devnull);
-    return -1;
-  }
-  double start = now_seconds();
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    exec_child(path, argv, sig, devnull, fds[1], parent);
-  }
-  int fork_errno = errno;
-  close(fds[1]);
-  close(devnull);
-  if (pid < 0) {
-    close(fds[0]);
-    strbuf_addf(err, "cannot run %s: fork: %s", path, strerror(fork_errno));
-    return -1;
-  }
-  int exec_errno = read_exec_errno(fds[0]);
-  close(fds[0]);
-  int status = 0;
-  if (exec_errno) {
-    reap(pid, &status, 0);
-    strbuf_addf(err, "cannot run %s: %s", path, strerror(exec_errno));
-    return -1;
-  }
-  if (wait_forwarding(pid, sig, &status) < 0) {
-    strbuf_addf(err, "waiting for %s: %s", path, strerror(errno));
-    return -1;
-  }
-  res->seconds = now_seconds() - start;
+static void fill_result(int status, struct stage_result *res) {
   if (WIFSIGNALED(status)) {
     res->how = STAGE_SIGNALED;
     res->code = WTERMSIG(status);
@@ -181,7 +143,169 @@ int run_stage(const char *path, const char *const argv[], struct stage_signals *
     res->how = STAGE_EXITED;
     res->code = WEXITSTATUS(status);
   }
+}
+
+/* Forks and execs; returns 0 with *pid once exec succeeded, or -1 with err
+ * (the child reaped). */
+static int spawn(const char *path, const char *const argv[], const struct stage_signals *sig,
+                 struct child_io io, pid_t *pid, struct strbuf *err) {
+  int devnull = -1, fds[2];
+  if (io.in < 0) {
+    devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (devnull < 0) {
+      strbuf_addf(err, "cannot run %s: /dev/null: %s", path, strerror(errno));
+      return -1;
+    }
+    io.in = devnull;
+  }
+  if (pipe2(fds, O_CLOEXEC) < 0) {
+    strbuf_addf(err, "cannot run %s: %s", path, strerror(errno));
+    if (devnull >= 0)
+      close(devnull);
+    return -1;
+  }
+  pid_t parent = getpid();
+  *pid = fork();
+  if (*pid == 0) {
+    close(fds[0]);
+    exec_child(path, argv, sig, &io, fds[1], parent);
+  }
+  int fork_errno = errno;
+  close(fds[1]);
+  if (devnull >= 0)
+    close(devnull);
+  if (*pid < 0) {
+    close(fds[0]);
+    strbuf_addf(err, "cannot run %s: fork: %s", path, strerror(fork_errno));
+    return -1;
+  }
+  int exec_errno = read_exec_errno(fds[0]);
+  close(fds[0]);
+  if (exec_errno) {
+    int status;
+    reap(*pid, &status, 0);
+    strbuf_addf(err, "cannot run %s: %s", path, strerror(exec_errno));
+    return -1;
+  }
   return 0;
+}
+
+int stage_wait_any(const pid_t *pids, size_t n, struct stage_signals *sig, size_t *which,
+                   struct stage_result *res, struct strbuf *err) {
+  struct timespec poll = ms_to_timespec(STAGE_POLL_MS);
+  for (;;) {
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (pids[i] <= 0)
+        continue;
+      live++;
+      int status = 0;
+      pid_t w = reap(pids[i], &status, WNOHANG);
+      if (w == pids[i]) {
+        *which = i;
+        fill_result(status, res);
+        res->seconds = 0;
+        return 0;
+      }
+      if (w < 0) {
+        strbuf_addf(err, "waiting for process %ld: %s", (long)pids[i], strerror(errno));
+        return -1;
+      }
+    }
+    if (live == 0) {
+      strbuf_adds(err, "no process to wait for");
+      return -1;
+    }
+    int s = sigtimedwait(&sig->waited, NULL, &poll);
+    if (s > 0 && s != SIGCHLD) {
+      note_signal(sig, s);
+      for (size_t i = 0; i < n; i++)
+        if (pids[i] > 0)
+          kill(pids[i], s);
+    }
+  }
+}
+
+int stage_spawn(const char *path, const char *const argv[], const struct stage_signals *sig,
+                pid_t *pid, struct strbuf *err) {
+  struct child_io io = {-1, -1, -1, false};
+  return spawn(path, argv, sig, io, pid, err);
+}
+
+int run_stage(const char *path, const char *const argv[], struct stage_signals *sig,
+              struct stage_result *res, struct strbuf *err) {
+  double start = now_seconds();
+  pid_t pid;
+  size_t which;
+  if (stage_spawn(path, argv, sig, &pid, err) < 0)
+    return -1;
+  if (stage_wait_any(&pid, 1, sig, &which, res, err) < 0)
+    return -1;
+  res->seconds = now_seconds() - start;
+  return 0;
+}
+
+/* Reads the child's stdout and stderr pipes to their end. */
+static void drain(int out_fd, int err_fd, struct strbuf *out, struct strbuf *errout) {
+  struct pollfd p[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  struct strbuf *dst[2] = {out, errout};
+  int open_fds = 2;
+  char buf[4096];
+  while (open_fds > 0) {
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    for (int i = 0; i < 2; i++) {
+      if (p[i].fd < 0 || !p[i].revents)
+        continue;
+      ssize_t r = read(p[i].fd, buf, sizeof buf);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0) {
+        p[i].fd = -1;
+        open_fds--;
+        continue;
+      }
+      strbuf_add(dst[i], buf, (size_t)r);
+    }
+  }
+}
+
+int run_capture(const char *const argv[], const struct stage_signals *sig, struct strbuf *out,
+                struct strbuf *errout, struct stage_result *res, struct strbuf *err) {
+  int po[2], pe[2];
+  if (pipe2(po, O_CLOEXEC) < 0) {
+    strbuf_addf(err, "cannot run %s: %s", argv[0], strerror(errno));
+    return -1;
+  }
+  if (pipe2(pe, O_CLOEXEC) < 0) {
+    strbuf_addf(err, "cannot run %s: %s", argv[0], strerror(errno));
+    close(po[0]);
+    close(po[1]);
+    return -1;
+  }
+  double start = now_seconds();
+  struct child_io io = {-1, po[1], pe[1], true};
+  pid_t pid;
+  int rc = spawn(argv[0], argv, sig, io, &pid, err);
+  close(po[1]);
+  close(pe[1]);
+  if (rc == 0) {
+    int status = 0;
+    drain(po[0], pe[0], out, errout);
+    if (reap(pid, &status, 0) < 0) {
+      strbuf_addf(err, "waiting for %s: %s", argv[0], strerror(errno));
+      rc = -1;
+    } else {
+      fill_result(status, res);
+      res->seconds = now_seconds() - start;
+    }
+  }
+  close(po[0]);
+  close(pe[0]);
+  return rc;
 }
 
 void stage_result_describe(const char *name, const struct stage_result *res, struct strbuf *out) {

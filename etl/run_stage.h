@@ -16,6 +16,8 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "transforms/strbuf.h"
 
@@ -58,6 +60,28 @@ struct stage_result {
  * when it could not be started. */
 int run_stage(const char *path, const char *const argv[], struct stage_signals *sig,
               struct stage_result *res, struct strbuf *err);
+
+/* Starts the program at path like run_stage but returns at once with its
+ * *pid: 0, or -1 with err when it could not be started. Wait for it with
+ * stage_wait_any. */
+int stage_spawn(const char *path, const char *const argv[], const struct stage_signals *sig,
+                pid_t *pid, struct strbuf *err);
+
+/* Waits until one of the children pids[0..n) (entries <= 0 are skipped)
+ * ends, forwarding handled signals to all of them (and recording them in
+ * sig->caught). Returns 0 with *which = its index and *res filled (seconds
+ * 0: the caller knows when it started), or -1 with err (none left to wait
+ * for, or waitpid failed). The caller clears pids[*which] afterwards. */
+int stage_wait_any(const pid_t *pids, size_t n, struct stage_signals *sig, size_t *which,
+                   struct stage_result *res, struct strbuf *err);
+
+/* Runs a command found on PATH (argv[0]; sbatch, squeue, ...) to its end,
+ * collecting its stdout into out and its stderr into errout (appended);
+ * stdin is /dev/null. Signals are not forwarded: they stay pending for the
+ * caller's next stage_signals_poll. Returns 0 with *res, or -1 with err
+ * ("cannot run sbatch: No such file or directory"). */
+int run_capture(const char *const argv[], const struct stage_signals *sig, struct strbuf *out,
+                struct strbuf *errout, struct stage_result *res, struct strbuf *err);
 
 /* "etl-normalize failed with exit status 1" or "etl-normalize died of
  * signal 9 (Killed)" into out (appended). */

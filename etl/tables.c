@@ -3,7 +3,10 @@
  * table, merged and sorted, give the rows in (period, model, group) order;
  * a row is written only when one of its printed numbers is non-zero. The
  * touch_credits rows are recomputed opportunity by opportunity while they
- * are written, so no model's credits are ever held in memory. */
+ * are written, so no model's credits are ever held in memory. A shard
+ * writes the same rows as credit records and its sums raw (etl/shard.h);
+ * the merge reads them back into the same row and table writers, which is
+ * what makes sharded tables byte-identical to unsharded ones. */
 #include "etl/tables.h"
 
 #include <pthread.h>
@@ -119,52 +122,182 @@ static bool printed_zero(const char *s) {
   "model,opportunity_id,touch_id,person_id,touch_time,campaign_id,channel,milestones," \
   "weight,pipeline_credit,revenue_credit"
 
+/* Credit i of opportunity op as a record. */
+static void credit_rec_make(const struct opp_credits *oc, size_t op, size_t i,
+                            struct credit_rec *r) {
+  r->opp = (uint32_t)op;
+  r->touch = oc->touches ? oc->touches[i] : DS_NONE;
+  r->campaign = oc->touches ? DS_NONE : oc->campaign;
+  r->flags = oc->flags ? oc->flags[i] : 0;
+  r->pip = oc->pip[i];
+  r->rev = oc->rev[i];
+  credit_weight_format(oc, i, r->weight);
+}
+
+/* The one writer of a touch_credits row, sharded or not. */
 static void credit_row(struct csv_out *o, const struct dataset *ds, const char *model,
-                       const struct ds_opportunity *op, const struct opp_credits *oc, size_t i) {
-  const struct ds_touch *t = oc->touches ? &ds->touches[oc->touches[i]] : NULL;
-  uint32_t camp = credit_campaign(ds, oc, i);
+                       const struct credit_rec *r) {
+  const struct ds_touch *t = r->touch != DS_NONE ? &ds->touches[r->touch] : NULL;
+  uint32_t camp = t ? t->campaign : r->campaign;
+  str_id channel = t ? t->channel : ds->campaigns[r->campaign].channel;
   char buf[64];
 
   csv_out_text(o, model);
-  csv_out_text(o, ds_str(ds, op->id));
+  csv_out_text(o, ds_str(ds, ds->opps[r->opp].id));
   csv_out_text(o, t ? ds_str(ds, t->touch_id) : "");
   csv_out_text(o, t ? ds_str(ds, ds->persons[t->person].key) : "");
-  cal_format_ts(t ? t->time : op->created, buf);
+  cal_format_ts(t ? t->time : ds->opps[r->opp].created, buf);
   csv_out_text(o, buf);
   csv_out_text(o, camp == DS_NONE ? "" : ds_str(ds, ds->campaigns[camp].id));
-  csv_out_text(o, ds_str(ds, credit_channel(ds, oc, i)));
-  milestones_format(oc->flags ? oc->flags[i] : 0, buf);
+  csv_out_text(o, ds_str(ds, channel));
+  milestones_format(r->flags, buf);
   csv_out_text(o, buf);
-  credit_weight_format(oc, i, buf);
-  csv_out_num(o, buf);
-  out_cents(o, oc->pip[i]);
-  out_cents(o, oc->rev[i]);
+  csv_out_num(o, r->weight);
+  out_cents(o, r->pip);
+  out_cents(o, r->rev);
   csv_out_end_row(o);
+}
+
+/* Where the credit records of one model go. */
+struct credit_sink {
+  struct csv_out *csv;    /* the table, or */
+  struct shard_out *part; /* a shard's credit file */
+  const char *model;
+  uint64_t n;
+};
+
+/* Computes model m over every covered opportunity, in output order, and
+ * hands each credit to the sink. */
+static void each_credit(const struct tables_input *in, const struct attr_ctx *ctx, size_t m,
+                        struct attr_scratch *s, struct credit_sink *sink) {
+  const struct dataset *ds = in->ds;
+  const struct model_def *md = &in->cfg->models[m];
+  struct opp_credits oc;
+  struct credit_rec r;
+  for (size_t op = 0; op < ds->nopps; op++) {
+    if (!in->cover[op])
+      continue;
+    attribute_opp(ctx, md, op, s, &oc);
+    for (size_t i = 0; i < oc.k; i++) {
+      credit_rec_make(&oc, op, i, &r);
+      if (sink->csv)
+        credit_row(sink->csv, ds, sink->model, &r);
+      else
+        shard_out_credit(sink->part, &r);
+      sink->n++;
+    }
+  }
 }
 
 static int write_credits(const struct tables_input *in, const struct attr_ctx *ctx,
                          const char *dir, uint64_t *rows, struct strbuf *err) {
-  const struct dataset *ds = in->ds;
-  struct csv_out *o;
+  struct credit_sink sink = {NULL, NULL, NULL, 0};
   struct attr_scratch s;
-  struct opp_credits oc;
 
-  if (open_table(&o, dir, TABLE_TOUCH_CREDITS, true, in->cfg->excel_bom, CREDITS_HEADER, err))
+  if (open_table(&sink.csv, dir, TABLE_TOUCH_CREDITS, true, in->cfg->excel_bom, CREDITS_HEADER,
+                 err))
     return -1;
   attr_scratch_init(&s);
   for (size_t m = 0; m < in->cfg->nmodels; m++) {
-    const struct model_def *md = &in->cfg->models[m];
-    for (size_t op = 0; op < ds->nopps; op++) {
-      if (!in->cover[op])
-        continue;
-      attribute_opp(ctx, md, op, &s, &oc);
-      for (size_t i = 0; i < oc.k; i++)
-        credit_row(o, ds, md->name, &ds->opps[op], &oc, i);
-    }
+    sink.model = in->cfg->models[m].name;
+    each_credit(in, ctx, m, &s, &sink);
   }
   attr_scratch_release(&s);
-  *rows = csv_out_rows(o) - 1;
-  return csv_out_close(o, err);
+  *rows = csv_out_rows(sink.csv) - 1;
+  return csv_out_close(sink.csv, err);
+}
+
+/* A shard's credit files, one per model; rows[m] gets their record counts. */
+static int write_shard_credits(const struct tables_input *in, const struct attr_ctx *ctx,
+                               const char *dir, uint64_t *rows, struct strbuf *err) {
+  struct attr_scratch s;
+  int rc = 0;
+  attr_scratch_init(&s);
+  for (size_t m = 0; rc == 0 && m < in->cfg->nmodels; m++) {
+    char *path = shard_credits_path(dir, m);
+    struct credit_sink sink = {NULL, NULL, in->cfg->models[m].name, 0};
+    rc = shard_out_open(&sink.part, path, err);
+    free(path);
+    if (rc != 0)
+      break;
+    each_credit(in, ctx, m, &s, &sink);
+    rows[m] = sink.n;
+    rc = shard_out_close(sink.part, err);
+  }
+  attr_scratch_release(&s);
+  return rc;
+}
+
+/* A credit record read back from a shard, checked against the data set
+ * and the shard's opportunities [first, end), after *last (the previous
+ * record's opportunity). */
+static bool credit_rec_valid(const struct dataset *ds, const struct credit_rec *r, size_t first,
+                             size_t end, size_t *last) {
+  if (r->opp < first || r->opp >= end || r->opp < *last)
+    return false;
+  *last = r->opp;
+  if (r->touch != DS_NONE)
+    return r->touch < ds->ntouches;
+  return r->campaign < ds->ncampaigns;
+}
+
+/* Appends the records of one shard's credit file for one model. */
+static int merge_credit_file(const struct tables_input *in, struct credit_sink *sink,
+                             const char *dir, size_t m, unsigned shard, unsigned nshards,
+                             struct strbuf *err) {
+  char *path = shard_credits_path(dir, m);
+  struct shard_in *part;
+  struct credit_rec r;
+  size_t first, end, last = 0;
+  int got;
+  if (shard_in_open(&part, path, err) != 0) {
+    free(path);
+    return -1;
+  }
+  shard_span(in->ds->nopps, shard, nshards, &first, &end);
+  while ((got = shard_in_credit(part, &r, err)) == 1) {
+    if (!credit_rec_valid(in->ds, &r, first, end, &last)) {
+      strbuf_addf(err, "%s: a credit record outside the shard's opportunities", path);
+      got = -1;
+      break;
+    }
+    credit_row(sink->csv, in->ds, sink->model, &r);
+    sink->n++;
+  }
+  shard_in_close(part);
+  free(path);
+  return got == 0 ? 0 : -1;
+}
+
+/* touch_credits.csv.gz from the shards' folders parts[0..nshards): model
+ * by model, shard by shard; expected[m] is the number of records the
+ * shards announced for model m in their sums.bin. */
+static int merge_credits(const struct tables_input *in, char *const *parts, unsigned nshards,
+                         const uint64_t *expected, const char *dir, uint64_t *rows,
+                         struct strbuf *err) {
+  struct credit_sink sink = {NULL, NULL, NULL, 0};
+  int rc = 0;
+  if (open_table(&sink.csv, dir, TABLE_TOUCH_CREDITS, true, in->cfg->excel_bom, CREDITS_HEADER,
+                 err))
+    return -1;
+  for (size_t m = 0; rc == 0 && m < in->cfg->nmodels; m++) {
+    uint64_t before = sink.n;
+    sink.model = in->cfg->models[m].name;
+    for (unsigned s = 0; rc == 0 && s < nshards; s++)
+      rc = merge_credit_file(in, &sink, parts[s], m, s, nshards, err);
+    if (rc == 0 && sink.n - before != expected[m]) {
+      strbuf_addf(err, "%s: model %s: the shards wrote %llu credit records, their sums say %llu",
+                  parts[0], sink.model, (unsigned long long)(sink.n - before),
+                  (unsigned long long)expected[m]);
+      rc = -1;
+    }
+  }
+  if (rc != 0) {
+    csv_out_abort(sink.csv);
+    return -1;
+  }
+  *rows = csv_out_rows(sink.csv) - 1;
+  return csv_out_close(sink.csv, err);
 }
 
 /* --- Group tables ------------------------------------------------------ */
@@ -324,32 +457,110 @@ static int write_reconciliation(const struct tables_input *in, const struct mode
 
 /* --- All four ---------------------------------------------------------- */
 
-int tables_write(const struct tables_input *in, const char *dir, uint64_t *credit_rows,
-                 struct strbuf *err) {
+/* The models' sums, computed on worker threads while the caller streams
+ * the credits (or by the caller first when there is one job). */
+struct model_run {
+  struct model_runner proto;
+  struct workers w;
+  size_t nworkers;
+};
+
+static struct model_sums *model_run_start(struct model_run *mr, const struct tables_input *in) {
   size_t nm = in->cfg->nmodels;
   struct model_sums *sums = xcalloc(nm ? nm : 1, sizeof(*sums));
   struct model_runner proto = {in, {in->ds, in->lk, in->cfg->half_life_days}, sums, 0, 1};
-  struct workers w = {0};
-  size_t nworkers = in->jobs > 1 ? in->jobs - 1 : 0;
-  if (nworkers > nm)
-    nworkers = nm;
-
-  *credit_rows = 0;
-  if (nworkers > 0)
-    workers_start(&w, &proto, nworkers);
+  memset(mr, 0, sizeof(*mr));
+  mr->proto = proto;
+  mr->nworkers = in->jobs > 1 ? in->jobs - 1 : 0;
+  if (mr->nworkers > nm)
+    mr->nworkers = nm;
+  if (mr->nworkers > 0)
+    workers_start(&mr->w, &mr->proto, mr->nworkers);
   else
-    run_models(&proto);
-  int rc = write_credits(in, &proto.ctx, dir, credit_rows, err);
-  if (nworkers > 0)
-    workers_join(&w);
-  if (rc == 0)
-    rc = write_group_table(in, TABLE_CAMPAIGN, sums, dir, err);
+    run_models(&mr->proto);
+  return sums;
+}
+
+static void model_run_join(struct model_run *mr) {
+  if (mr->nworkers > 0)
+    workers_join(&mr->w);
+}
+
+static void sums_free(struct model_sums *sums, size_t nm) {
+  for (size_t m = 0; m < nm; m++)
+    model_sums_release(&sums[m]);
+  free(sums);
+}
+
+/* The tables written from the sums: both group tables and reconciliation. */
+static int write_sum_tables(const struct tables_input *in, const struct model_sums *sums,
+                            const char *dir, struct strbuf *err) {
+  int rc = write_group_table(in, TABLE_CAMPAIGN, sums, dir, err);
   if (rc == 0)
     rc = write_group_table(in, TABLE_CHANNEL, sums, dir, err);
   if (rc == 0)
     rc = write_reconciliation(in, sums, dir, err);
+  return rc;
+}
+
+int tables_write(const struct tables_input *in, const char *dir, uint64_t *credit_rows,
+                 struct strbuf *err) {
+  struct model_run mr;
+  struct model_sums *sums = model_run_start(&mr, in);
+  *credit_rows = 0;
+  int rc = write_credits(in, &mr.proto.ctx, dir, credit_rows, err);
+  model_run_join(&mr);
+  if (rc == 0)
+    rc = write_sum_tables(in, sums, dir, err);
+  sums_free(sums, in->cfg->nmodels);
+  return rc;
+}
+
+int tables_write_partial(const struct tables_input *in, const struct shard_header *hdr,
+                         const char *dir, uint64_t *credit_rows, struct strbuf *err) {
+  size_t nm = in->cfg->nmodels;
+  uint64_t *rows = xcalloc(nm ? nm : 1, sizeof(uint64_t));
+  struct model_run mr;
+  struct model_sums *sums = model_run_start(&mr, in);
+  int rc = write_shard_credits(in, &mr.proto.ctx, dir, rows, err);
+  model_run_join(&mr);
+  if (rc == 0)
+    rc = shard_sums_write(dir, hdr, sums, rows, err);
+  *credit_rows = 0;
   for (size_t m = 0; m < nm; m++)
-    model_sums_release(&sums[m]);
-  free(sums);
+    *credit_rows += rows[m];
+  sums_free(sums, nm);
+  free(rows);
+  return rc;
+}
+
+int tables_merge(const struct tables_input *in, const struct shard_header *hdr,
+                 const char *partials, const char *dir, uint64_t *credit_rows,
+                 struct strbuf *err) {
+  size_t nm = in->cfg->nmodels;
+  unsigned n = hdr->nshards;
+  struct model_sums *sums = xcalloc(nm ? nm : 1, sizeof(*sums));
+  uint64_t *expected = xcalloc(nm ? nm : 1, sizeof(uint64_t));
+  char **parts = xcalloc(n ? n : 1, sizeof(char *));
+  struct shard_header want = *hdr;
+  int rc = 0;
+
+  *credit_rows = 0;
+  for (unsigned s = 0; s < n; s++)
+    parts[s] = xasprintf("%s/%u", partials, s);
+  for (unsigned s = 0; rc == 0 && s < n; s++) {
+    want.shard = s;
+    rc = shard_sums_read(parts[s], &want, in->r->n, in->g->ncamp_groups, in->g->nchannels, sums,
+                         expected, err);
+  }
+  if (rc == 0)
+    rc = merge_credits(in, parts, n, expected, dir, credit_rows, err);
+  if (rc == 0)
+    rc = write_sum_tables(in, sums, dir, err);
+  for (unsigned s = 0; s < n; s++)
+    free(parts[s]);
+  free(parts);
+  free(expected);
+  sums_free(sums, nm);
   return rc;
 }

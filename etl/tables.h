@@ -3,13 +3,16 @@
  * touch_credits.csv.gz and reconciliation.csv, written with csvout into an
  * output folder. Runs every model of the config: the per-model group sums
  * on worker threads (--jobs) while the calling thread streams the
- * touch_credits rows; the result is byte-identical for any number of jobs. */
+ * touch_credits rows; the result is byte-identical for any number of jobs.
+ * A sharded run writes partial results per shard instead and merges them
+ * with the same row writers, so its tables are byte-identical too. */
 #ifndef ATTR_TABLES_H
 #define ATTR_TABLES_H
 
 #include <stdint.h>
 
 #include "etl/config.h"
+#include "etl/shard.h"
 #include "transforms/aggregate.h"
 #include "transforms/dataset.h"
 #include "transforms/link.h"
@@ -37,6 +40,23 @@ struct tables_input {
  * *credit_rows gets the number of touch_credits data rows. Returns 0, or -1
  * with err ("out/touch_credits.csv.gz: No space left on device"). */
 int tables_write(const struct tables_input *in, const char *dir, uint64_t *credit_rows,
+                 struct strbuf *err);
+
+/* One shard (etl/shard.h): runs the models over the opportunities in->cover
+ * selects (the caller clears the bytes of the other shards' opportunities
+ * and links only the shard's) and writes the shard's partial results into
+ * dir (which must exist): credit records per model, then sums.bin with hdr.
+ * in->base is not used. *credit_rows as for tables_write. 0 or -1 with err. */
+int tables_write_partial(const struct tables_input *in, const struct shard_header *hdr,
+                         const char *dir, uint64_t *credit_rows, struct strbuf *err);
+
+/* etl-merge: reads the partials partials/0 .. partials/<n-1> of
+ * hdr->nshards shards (each checked against hdr with its own index) and
+ * writes the four tables into dir exactly as tables_write would have for
+ * the whole data set. Uses in->cfg, ds, g, r and base (lk, cover and jobs
+ * are not used). 0 or -1 with err. */
+int tables_merge(const struct tables_input *in, const struct shard_header *hdr,
+                 const char *partials, const char *dir, uint64_t *credit_rows,
                  struct strbuf *err);
 
 #endif

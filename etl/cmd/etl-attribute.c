@@ -1,22 +1,21 @@
 /* etl-attribute: the attribution stage. Reads the normalized data set,
  * links people and touches to opportunities, applies every model of the
- * config and writes the four tables plus the range name (notes/STAGES.md). */
+ * config and writes the four tables plus the range name (notes/STAGES.md).
+ * With --shard I/N it does the same for one contiguous slice of the
+ * opportunities and writes partial results for etl-merge (etl/shard.h). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "etl/config.h"
-#include "etl/dataset_io.h"
+#include "etl/attr_setup.h"
 #include "etl/exitcodes.h"
+#include "etl/shard.h"
 #include "etl/tables.h"
-#include "transforms/aggregate.h"
-#include "transforms/calendar.h"
 #include "transforms/link.h"
-#include "transforms/values.h"
 
 #define PROG "etl-attribute"
 #define MAX_JOBS 1024
@@ -24,10 +23,17 @@
 static const char usage_text[] =
     "usage: " PROG " -c CONF --dataset FILE --out DIR --as-of TS\n"
     "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
+    "       " PROG " -c CONF --dataset FILE --shard I/N --partial DIR --as-of TS\n"
+    "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
     "touch_credits.csv.gz and reconciliation.csv into DIR.\n"
+    "\n"
+    "With --shard I/N, only shard I (from 0) of N: the opportunities\n"
+    "[I*n/N, (I+1)*n/N) of the n in the data set (sorted by id), with every\n"
+    "touch that counts for them; the partial results go into the --partial DIR\n"
+    "for etl-merge, which writes the tables.\n"
     "\n"
     "  -c, --config CONF    pipeline.conf\n"
     "  --dataset FILE       dataset.bin written by etl-normalize\n"
@@ -37,25 +43,23 @@ static const char usage_text[] =
     "  --to DATE            last day of the range (YYYY-MM-DD)\n"
     "  --jobs N             threads for the models (default 1)\n"
     "  --range-file FILE    write the range name (FROM_TO) to FILE\n"
+    "  --shard I/N          compute shard I of N (0 <= I < N <= 1000)\n"
+    "  --partial DIR        where a shard writes its partial results\n"
     "  -h, --help           this text\n"
     "\n" ETL_EXIT_CODES_HELP;
 
 struct options {
-  const char *config, *dataset, *out, *as_of, *from, *to, *range_file;
+  const char *config, *dataset, *out, *as_of, *from, *to, *range_file, *partial;
   unsigned jobs;
+  bool sharded;
+  unsigned shard, nshards;
 };
 
 struct state {
   struct options opt;
-  struct etl_config cfg;
-  struct dataset ds;
-  struct emit_range range;
-  struct groups groups;
-  struct base_sums base;
+  struct attr_setup su;
   struct linkage lk;
   uint8_t *cover;
-  int64_t as_of;
-  int32_t from, to;
 };
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
@@ -78,14 +82,28 @@ static int parse_jobs(const char *s, unsigned *jobs) {
   return 0;
 }
 
+/* The combinations of --out, --shard and --partial. */
+static int check_outputs(const struct options *o) {
+  if (!o->config || !o->dataset || !o->as_of)
+    return usage_error("-c, --dataset and --as-of are required");
+  if (o->sharded != (o->partial != NULL))
+    return usage_error("--shard and --partial go together");
+  if (o->sharded && o->out)
+    return usage_error("--out is not used with --shard (etl-merge writes the tables)");
+  if (!o->sharded && !o->out)
+    return usage_error("--out (or --shard with --partial) is required");
+  return -1;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o) {
-  enum { O_DATASET = 256, O_OUT, O_AS_OF, O_FROM, O_TO, O_JOBS, O_RANGE };
+  enum { O_DATASET = 256, O_OUT, O_AS_OF, O_FROM, O_TO, O_JOBS, O_RANGE, O_SHARD, O_PARTIAL };
   static const struct option longs[] = {
       {"config", required_argument, NULL, 'c'},   {"dataset", required_argument, NULL, O_DATASET},
       {"out", required_argument, NULL, O_OUT},     {"as-of", required_argument, NULL, O_AS_OF},
       {"from", required_argument, NULL, O_FROM},   {"to", required_argument, NULL, O_TO},
       {"jobs", required_argument, NULL, O_JOBS},   {"range-file", required_argument, NULL, O_RANGE},
+      {"shard", required_argument, NULL, O_SHARD}, {"partial", required_argument, NULL, O_PARTIAL},
       {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
   int c;
   memset(o, 0, sizeof(*o));
@@ -100,9 +118,15 @@ static int parse_args(int argc, char **argv, struct options *o) {
     case O_FROM: o->from = optarg; break;
     case O_TO: o->to = optarg; break;
     case O_RANGE: o->range_file = optarg; break;
+    case O_PARTIAL: o->partial = optarg; break;
     case O_JOBS:
       if (parse_jobs(optarg, &o->jobs))
         return usage_error("--jobs '%s': expected a whole number from 1 to 1024", optarg);
+      break;
+    case O_SHARD:
+      if (shard_parse(optarg, &o->shard, &o->nshards))
+        return usage_error("--shard '%s': expected I/N with 0 <= I < N <= %d", optarg, SHARD_MAX);
+      o->sharded = true;
       break;
     case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
     case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -111,148 +135,80 @@ static int parse_args(int argc, char **argv, struct options *o) {
   }
   if (optind < argc)
     return usage_error("unexpected argument '%s'", argv[optind]);
-  if (!o->config || !o->dataset || !o->out || !o->as_of)
-    return usage_error("-c, --dataset, --out and --as-of are required");
-  return -1;
+  return check_outputs(o);
 }
 
-/* --from/--to: a date alone. */
-static int parse_day(const char *opt, const char *s, int32_t *day) {
-  struct ts_value v;
-  const char *why = "not a date";
-  if (ts_parse(s, strlen(s), 0, &v, &why) != 0 || !v.date_only) {
-    fprintf(stderr, PROG ": %s '%s': %s (expected YYYY-MM-DD)\nTry '" PROG " --help'.\n", opt, s,
-            why);
-    return -1;
-  }
-  *day = v.written_day;
-  return 0;
+/* A shard covers only its own opportunities. */
+static void restrict_to_shard(struct state *st) {
+  size_t first, end;
+  shard_span(st->su.ds.nopps, st->opt.shard, st->opt.nshards, &first, &end);
+  for (size_t o = 0; o < st->su.ds.nopps; o++)
+    if (o < first || o >= end)
+      st->cover[o] = 0;
 }
 
-/* Config, --as-of, --from, --to. Returns -1 to go on, else the exit code. */
-static int load_settings(struct state *st) {
+static int write_outputs(struct state *st, const struct tables_input *in, uint64_t *rows) {
   struct strbuf err = STRBUF_INIT;
-  struct ts_value v;
-  const char *why = "not a timestamp";
-  if (etl_config_load(&st->cfg, st->opt.config, &err) != 0) {
+  struct shard_header hdr;
+  int rc;
+  if (st->opt.sharded) {
+    attr_setup_header(&st->su, st->opt.shard, st->opt.nshards, &hdr);
+    rc = tables_write_partial(in, &hdr, st->opt.partial, rows, &err);
+  } else {
+    rc = tables_write(in, st->opt.out, rows, &err);
+  }
+  if (rc != 0)
     fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
-    strbuf_release(&err);
-    return ETL_EXIT_USAGE;
-  }
   strbuf_release(&err);
-  const char *a = st->opt.as_of;
-  if (ts_parse(a, strlen(a), st->cfg.naive_utc_offset, &v, &why) != 0) {
-    fprintf(stderr, PROG ": --as-of '%s': %s\nTry '" PROG " --help'.\n", a, why);
-    return ETL_EXIT_USAGE;
-  }
-  st->as_of = v.utc + (v.date_only ? SECS_PER_DAY - 1 : 0);
-  st->from = st->to = DS_NO_DAY;
-  if ((st->opt.from && parse_day("--from", st->opt.from, &st->from)) ||
-      (st->opt.to && parse_day("--to", st->opt.to, &st->to)))
-    return ETL_EXIT_USAGE;
-  if (st->from != DS_NO_DAY && st->to != DS_NO_DAY && st->from > st->to)
-    return usage_error("--from '%s' is after --to '%s'", st->opt.from, st->opt.to);
-  return -1;
-}
-
-static int load_dataset(struct state *st) {
-  struct strbuf err = STRBUF_INIT;
-  const char *why;
-  if (dataset_read(&st->ds, st->opt.dataset, &err) != 0) {
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
-    strbuf_release(&err);
-    return ETL_EXIT_DATA;
-  }
-  strbuf_release(&err);
-  if (link_check(&st->ds, &why) != 0) {
-    fprintf(stderr, PROG ": %s: %s\n", st->opt.dataset, why);
-    return ETL_EXIT_DATA;
-  }
-  return -1;
-}
-
-static int make_out_dir(const char *dir) {
-  struct stat sb;
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, PROG ": %s: %s\n", dir, strerror(errno));
-    return ETL_EXIT_IO;
-  }
-  if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-    fprintf(stderr, PROG ": %s: not a directory\n", dir);
-    return ETL_EXIT_IO;
-  }
-  return -1;
-}
-
-static int write_range_file(const char *path, const struct emit_range *r) {
-  char name[32];
-  range_name(r, name);
-  FILE *f = fopen(path, "w");
-  if (!f || fprintf(f, "%s\n", name) < 0 || fclose(f) != 0) {
-    fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno ? errno : EIO));
-    return ETL_EXIT_IO;
-  }
-  return -1;
+  return rc != 0 ? ETL_EXIT_IO : -1;
 }
 
 static int run(struct state *st) {
-  struct period_cfg pc = {st->cfg.period, st->cfg.fiscal_year_start_month};
-  struct strbuf err = STRBUF_INIT;
+  struct attr_setup *su = &st->su;
+  const char *dir = st->opt.sharded ? st->opt.partial : st->opt.out;
   uint64_t rows = 0;
+  size_t nopps = 0;
   int rc;
 
-  if (range_resolve(&st->range, &st->ds, &pc, st->as_of, st->from, st->to) != 0)
-    return usage_error("--from '%s' is after the date of --as-of '%s'", st->opt.from,
-                       st->opt.as_of);
-  if ((rc = make_out_dir(st->opt.out)) >= 0)
+  if ((rc = attr_make_dir(PROG, dir)) >= 0)
     return rc;
-  groups_build(&st->groups, &st->ds);
-  base_sums_build(&st->base, &st->ds, &st->groups, &st->range);
-  st->cover = coverage_build(&st->ds, &st->range);
-  linkage_build(&st->lk, &st->ds, st->as_of, st->cfg.lookback_days, st->cfg.account_based,
+  st->cover = coverage_build(&su->ds, &su->range);
+  if (st->opt.sharded)
+    restrict_to_shard(st);
+  linkage_build(&st->lk, &su->ds, su->as_of, su->cfg.lookback_days, su->cfg.account_based,
                 st->cover);
-  struct tables_input in = {&st->cfg, &st->ds,    &st->lk,      &st->groups,
-                            &st->range, &st->base, st->cover, st->opt.jobs};
-  if (tables_write(&in, st->opt.out, &rows, &err) != 0) {
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
-    strbuf_release(&err);
-    return ETL_EXIT_IO;
-  }
-  strbuf_release(&err);
-  if (st->opt.range_file && (rc = write_range_file(st->opt.range_file, &st->range)) >= 0)
+  struct tables_input in = {&su->cfg, &su->ds,   &st->lk,  &su->groups,
+                            &su->range, &su->base, st->cover, st->opt.jobs};
+  if ((rc = write_outputs(st, &in, &rows)) >= 0)
     return rc;
-  fprintf(stderr, PROG ": %zu models, %zu opportunities, %zu touches, %llu credit rows\n",
-          st->cfg.nmodels, st->ds.nopps, st->ds.ntouches, (unsigned long long)rows);
+  if (st->opt.range_file && (rc = attr_write_range_file(PROG, st->opt.range_file, &su->range)) >= 0)
+    return rc;
+  for (size_t o = 0; o < su->ds.nopps; o++)
+    nopps += st->cover[o] != 0;
+  if (st->opt.sharded)
+    fprintf(stderr, PROG ": shard %u/%u: %zu models, %zu opportunities, %zu touches, %llu credit rows\n",
+            st->opt.shard, st->opt.nshards, su->cfg.nmodels, nopps, st->lk.ntouch,
+            (unsigned long long)rows);
+  else
+    fprintf(stderr, PROG ": %zu models, %zu opportunities, %zu touches, %llu credit rows\n",
+            su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows);
   return ETL_EXIT_OK;
-}
-
-static void release(struct state *st, bool cfg, bool ds) {
-  linkage_release(&st->lk);
-  free(st->cover);
-  base_sums_release(&st->base);
-  groups_release(&st->groups);
-  range_release(&st->range);
-  if (ds)
-    dataset_release(&st->ds);
-  if (cfg)
-    etl_config_release(&st->cfg);
 }
 
 int main(int argc, char **argv) {
   struct state st;
   int rc;
   memset(&st, 0, sizeof(st));
+  signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error (exit 3), not a crash */
+  signal(SIGPIPE, SIG_IGN);
   if ((rc = parse_args(argc, argv, &st.opt)) >= 0)
     return rc;
-  if ((rc = load_settings(&st)) >= 0) {
-    release(&st, true, false);
-    return rc;
-  }
-  if ((rc = load_dataset(&st)) >= 0) {
-    release(&st, true, true);
-    return rc;
-  }
-  rc = run(&st);
-  release(&st, true, true);
+  struct attr_args a = {PROG,         st.opt.config, st.opt.dataset, st.opt.as_of,
+                        st.opt.from,  st.opt.to,     !st.opt.sharded};
+  if ((rc = attr_setup_load(&st.su, &a)) < 0)
+    rc = run(&st);
+  linkage_release(&st.lk);
+  free(st.cover);
+  attr_setup_release(&st.su);
   return rc;
 }

@@ -3,15 +3,21 @@
  * the per-input counts into a work directory for etl-attribute and the
  * driver (see README "Stages"). With --check it only opens every input and
  * checks its header (etl check). */
+#include <ftw.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "etl/config.h"
 #include "etl/dataset_io.h"
+#include "etl/exitcodes.h"
 #include "etl/normalize.h"
+#include "etl/stage_log.h"
 
 static const char usage[] =
     "usage: etl-normalize -c FILE --work DIR\n"
@@ -22,7 +28,55 @@ static const char usage[] =
     "  DIR/rejects.csv   rejected rows and warnings\n"
     "  DIR/inputs.tsv    name, bytes, rows read, kept, rejected per input\n"
     "--check only opens every input and checks its header.\n"
-    "Exit: 0 ok, 1 data fault or too many rejects, 2 usage/config, 3 write error.\n";
+    "\n"
+    "Logs one summary line on stderr (rows read, kept, rejected, seconds; UTC\n"
+    "time stamps); ETL_LOG=quiet drops it, ETL_LOG=verbose adds one line per\n"
+    "input. When stderr is a terminal a progress line shows the bytes read.\n"
+    "\n" ETL_EXIT_CODES_HELP;
+
+/* --- progress total: the inputs' sizes on disk ---------------------------- */
+
+static uint64_t tree_bytes; /* nftw has no user pointer */
+
+static int add_file_size(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
+  (void)path;
+  (void)ftw;
+  if (type == FTW_F && S_ISREG(sb->st_mode))
+    tree_bytes += (uint64_t)sb->st_size;
+  return 0;
+}
+
+static uint64_t path_bytes(const char *path) {
+  struct stat st;
+  if (!path || stat(path, &st) != 0)
+    return 0;
+  if (!S_ISDIR(st.st_mode))
+    return (uint64_t)st.st_size;
+  tree_bytes = 0;
+  nftw(path, add_file_size, 16, FTW_PHYS);
+  return tree_bytes;
+}
+
+static uint64_t input_bytes(const struct etl_config *c) {
+  return path_bytes(c->crm) + path_bytes(c->ma_activities) + path_bytes(c->ma_leads) +
+         path_bytes(c->fx_rates) + path_bytes(c->costs);
+}
+
+/* "etl-normalize: TS 10 inputs, 844 rows read, 811 kept, 30 rejected, 12 warnings, 0.03 s" */
+static void log_summary(const struct norm_state *st, double seconds) {
+  uint64_t read = 0, kept = 0, rejected = 0, warnings = 0;
+  for (size_t i = 0; i < st->log.ninputs; i++) {
+    read += st->log.inputs[i].read;
+    kept += st->log.inputs[i].kept;
+    rejected += st->log.inputs[i].rejected;
+  }
+  for (size_t i = 0; i < st->log.n; i++)
+    warnings += st->log.items[i].severity == SEV_WARNING;
+  stage_log_line("etl-normalize",
+                 "%zu inputs, %" PRIu64 " rows read, %" PRIu64 " kept, %" PRIu64
+                 " rejected, %" PRIu64 " warnings, %.2f s",
+                 st->log.ninputs, read, kept, rejected, warnings, seconds);
+}
 
 static int write_outputs(struct norm_state *st, const char *work, struct strbuf *err) {
   char path[4096];
@@ -60,31 +114,39 @@ int main(int argc, char **argv) {
   }
   signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error, not a crash */
   signal(SIGPIPE, SIG_IGN);
+  double start = stage_log_seconds();
+  enum stage_log_level level = stage_log_level_from_env();
   struct strbuf err = STRBUF_INIT;
   struct etl_config conf;
   if (etl_config_load(&conf, conf_path, &err) != 0) {
     fprintf(stderr, "etl-normalize: %s\n", strbuf_str(&err));
     etl_config_release(&conf);
     strbuf_release(&err);
-    return 2;
+    return ETL_EXIT_USAGE;
   }
   struct dataset ds;
   dataset_init(&ds);
   struct norm_state st;
   norm_state_init(&st, &conf, &ds);
   st.check_only = check;
-  int rc = 0;
+  st.log_level = level;
+  stage_progress_init(&st.progress, "etl-normalize", input_bytes(&conf),
+                      !check && level >= STAGE_LOG_INFO && isatty(STDERR_FILENO));
+  int rc = ETL_EXIT_OK;
   enum norm_result r = normalize_run(&st, &err);
+  stage_progress_clear(&st.progress);
   if (r != NORM_OK) {
     fprintf(stderr, "etl-normalize: %s\n", strbuf_str(&err));
-    rc = 1;
+    rc = ETL_EXIT_DATA;
   } else if (!check && write_outputs(&st, work, &err) != 0) {
     fprintf(stderr, "etl-normalize: %s\n", strbuf_str(&err));
-    rc = 3;
+    rc = ETL_EXIT_IO;
   } else if (st.rule_limit_hits) {
     fprintf(stderr, "etl-normalize: warning: %u channel rule matches hit the PCRE2 match limit "
                     "and counted as not matching\n", st.rule_limit_hits);
   }
+  if (rc == ETL_EXIT_OK && !check && level >= STAGE_LOG_INFO)
+    log_summary(&st, stage_log_seconds() - start);
   if (check && rc == 0)
     printf("etl-normalize: %s: configuration and inputs look fine\n", conf_path);
   norm_state_release(&st);

@@ -2,13 +2,17 @@
  * command line, loads the config, then chains the stage programs
  * etl-normalize and etl-attribute in hidden folders of out_dir and publishes
  * their tables atomically with a manifest; `etl check` hands over to
- * `etl-normalize --check`. The pieces live in the library: run_stage.h
+ * `etl-normalize --check`. With --shards N the attribution runs as N shard
+ * tasks and etl-merge, locally (executor_local.h) or as Slurm jobs
+ * (executor_slurm.h). The pieces live in the library: run_stage.h
  * (processes and signals), publish.h (lock, folders, atomic rename),
  * manifest.h; this file only puts them in order and decides exit codes
  * (exitcodes.h). */
 #include <archive.h>
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pcre2.h>
@@ -17,15 +21,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "etl/config.h"
+#include "etl/executor_local.h"
+#include "etl/executor_plan.h"
+#include "etl/executor_slurm.h"
 #include "etl/exitcodes.h"
 #include "etl/manifest.h"
 #include "etl/publish.h"
 #include "etl/run_stage.h"
+#include "etl/shard.h"
 #include "transforms/calendar.h"
 #include "transforms/strbuf.h"
 #include "transforms/values.h"
@@ -36,14 +45,18 @@
 #endif
 
 #define MAX_JOBS 256
+#define MAX_SBATCH_ARGS 16
 #define LOCK_POLL_MS 100
 #define NORMALIZE "etl-normalize"
 #define ATTRIBUTE "etl-attribute"
+#define MERGE "etl-merge"
 #define MANIFEST_NAME "manifest.json"
 
 static const char usage_text[] =
     "usage: etl run [-c FILE] [--from DATE] [--to DATE] [--as-of TS] [--jobs N]\n"
     "               [--wait] [--quiet] [--verbose]\n"
+    "               [--shards N] [--executor local|slurm] [--work-dir DIR]\n"
+    "               [--partition P] [--time-limit T] [--sbatch-arg ARG]...\n"
     "       etl check [-c FILE]\n"
     "       etl --help | --version\n"
     "\n"
@@ -56,8 +69,22 @@ static const char usage_text[] =
     "      --from DATE    emit the periods from this day on (YYYY-MM-DD)\n"
     "      --to DATE      emit the periods up to this day (YYYY-MM-DD)\n"
     "      --as-of TS     the time the run is as of (default: now, UTC)\n"
-    "      --jobs N       worker threads of etl-attribute (1-256)\n"
+    "      --jobs N       worker threads of etl-attribute (1-256); with --shards,\n"
+    "                     the shard tasks run at once (local), or the threads of\n"
+    "                     each shard task (slurm)\n"
     "      --wait         wait while another run holds the lock on out_dir\n"
+    "      --shards N     split the attribution into N shards (1-1000) by\n"
+    "                     opportunity and merge them with etl-merge; the tables\n"
+    "                     are byte-identical for every N (default 1: no merge)\n"
+    "      --executor E   local (default): shard tasks run here, up to --jobs at\n"
+    "                     once; slurm: every stage is a batch job (sbatch), the\n"
+    "                     shards one job array\n"
+    "      --work-dir DIR the run's work folder is made inside DIR (default: a\n"
+    "                     hidden folder in out_dir); with slurm it must be on a\n"
+    "                     file system every node shares\n"
+    "      --partition P  slurm: the partition of the jobs\n"
+    "      --time-limit T slurm: the time limit of each job (sbatch --time)\n"
+    "      --sbatch-arg A slurm: one more sbatch argument (repeatable)\n"
     "  -q, --quiet        no progress lines on stderr (errors are printed)\n"
     "  -v, --verbose      also print the command line of each stage\n"
     "  -h, --help         print this help\n"
@@ -69,11 +96,18 @@ static const char usage_text[] =
 
 static const char try_help[] = "Try 'etl --help' for more information.\n";
 
+enum executor { EXEC_LOCAL, EXEC_SLURM };
+
 struct run_options {
   const char *config;
   const char *from, *to, *as_of; /* NULL when not given */
   long jobs;                     /* 0 when not given */
   bool wait, quiet, verbose;
+  long shards;                   /* 1 unless given */
+  enum executor executor;
+  const char *work_dir, *partition, *time_limit; /* NULL when not given */
+  const char *sbatch_args[MAX_SBATCH_ARGS];
+  size_t nsbatch_args;
 };
 
 /* The state of one `etl run`. */
@@ -88,6 +122,9 @@ struct driver {
   struct manifest manifest;
   char *range;
   struct strbuf err;
+  char *run_dir;      /* the stages' work folder: pub.work_path or in --work-dir */
+  bool own_run_dir;   /* run_dir is ours to remove (made in --work-dir) */
+  bool keep_run_dir;  /* a failed Slurm run keeps its logs */
 };
 
 /* --- messages ------------------------------------------------------------ */
@@ -139,12 +176,30 @@ static void print_version(void) {
 
 /* --- options ------------------------------------------------------------- */
 
-enum { OPT_FROM = 256, OPT_TO, OPT_AS_OF, OPT_JOBS, OPT_WAIT };
+enum {
+  OPT_FROM = 256,
+  OPT_TO,
+  OPT_AS_OF,
+  OPT_JOBS,
+  OPT_WAIT,
+  OPT_SHARDS,
+  OPT_EXECUTOR,
+  OPT_WORK_DIR,
+  OPT_PARTITION,
+  OPT_TIME_LIMIT,
+  OPT_SBATCH_ARG
+};
 
 static const struct option run_longopts[] = {
     {"config", required_argument, NULL, 'c'}, {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},   {"as-of", required_argument, NULL, OPT_AS_OF},
     {"jobs", required_argument, NULL, OPT_JOBS}, {"wait", no_argument, NULL, OPT_WAIT},
+    {"shards", required_argument, NULL, OPT_SHARDS},
+    {"executor", required_argument, NULL, OPT_EXECUTOR},
+    {"work-dir", required_argument, NULL, OPT_WORK_DIR},
+    {"partition", required_argument, NULL, OPT_PARTITION},
+    {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+    {"sbatch-arg", required_argument, NULL, OPT_SBATCH_ARG},
     {"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 
@@ -161,8 +216,8 @@ static int option_error(int c, char **argv) {
                      optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
 }
 
-/* A whole number 1..MAX_JOBS, digits only, overflow-checked. */
-static int parse_jobs(const char *s, long *out) {
+/* A whole number 1..max, digits only, overflow-checked. */
+static int parse_count(const char *s, long max, long *out) {
   long v = 0;
   if (!*s)
     return -1;
@@ -174,7 +229,7 @@ static int parse_jobs(const char *s, long *out) {
       return -1;
     v = v * 10 + digit;
   }
-  if (v < 1 || v > MAX_JOBS)
+  if (v < 1 || v > max)
     return -1;
   *out = v;
   return 0;
@@ -196,6 +251,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
   int c;
   memset(o, 0, sizeof *o);
   o->config = "pipeline.conf";
+  o->shards = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":c:qvh", run_longopts, NULL)) != -1) {
     switch (c) {
@@ -204,10 +260,31 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
     case OPT_TO: o->to = optarg; break;
     case OPT_AS_OF: o->as_of = optarg; break;
     case OPT_JOBS:
-      if (parse_jobs(optarg, &o->jobs) < 0)
+      if (parse_count(optarg, MAX_JOBS, &o->jobs) < 0)
         return usage_error("--jobs '%s': expected a whole number from 1 to %d", optarg, MAX_JOBS);
       break;
     case OPT_WAIT: o->wait = true; break;
+    case OPT_SHARDS:
+      if (parse_count(optarg, SHARD_MAX, &o->shards) < 0)
+        return usage_error("--shards '%s': expected a whole number from 1 to %d", optarg,
+                           SHARD_MAX);
+      break;
+    case OPT_EXECUTOR:
+      if (!strcmp(optarg, "local"))
+        o->executor = EXEC_LOCAL;
+      else if (!strcmp(optarg, "slurm"))
+        o->executor = EXEC_SLURM;
+      else
+        return usage_error("--executor '%s': expected local or slurm", optarg);
+      break;
+    case OPT_WORK_DIR: o->work_dir = optarg; break;
+    case OPT_PARTITION: o->partition = optarg; break;
+    case OPT_TIME_LIMIT: o->time_limit = optarg; break;
+    case OPT_SBATCH_ARG:
+      if (o->nsbatch_args == MAX_SBATCH_ARGS)
+        return usage_error("--sbatch-arg: at most %d", MAX_SBATCH_ARGS);
+      o->sbatch_args[o->nsbatch_args++] = optarg;
+      break;
     case 'q': o->quiet = true; o->verbose = false; break;
     case 'v': o->verbose = true; o->quiet = false; break;
     case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
@@ -220,6 +297,10 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
     return ETL_EXIT_USAGE;
   if (o->from && o->to && strcmp(o->from, o->to) > 0)
     return usage_error("--from %s is after --to %s", o->from, o->to);
+  if (o->executor != EXEC_SLURM && (o->partition || o->time_limit || o->nsbatch_args))
+    return usage_error("--partition, --time-limit and --sbatch-arg need --executor slurm");
+  if (o->work_dir && !*o->work_dir)
+    return usage_error("--work-dir: empty");
   return -1;
 }
 
@@ -285,13 +366,13 @@ static int run_one(struct driver *d, const char *name, const char *const *argv) 
 }
 
 static int run_normalize(struct driver *d) {
-  const char *argv[] = {NORMALIZE, "-c", d->opt.config, "--work", d->pub.work_path, NULL};
+  const char *argv[] = {NORMALIZE, "-c", d->opt.config, "--work", d->run_dir, NULL};
   return run_one(d, NORMALIZE, argv);
 }
 
 static int run_attribute(struct driver *d) {
-  char *dataset = xasprintf("%s/dataset.bin", d->pub.work_path);
-  char *range_file = xasprintf("%s/range", d->pub.work_path);
+  char *dataset = xasprintf("%s/dataset.bin", d->run_dir);
+  char *range_file = xasprintf("%s/range", d->run_dir);
   char jobs[24];
   const char *argv[20];
   int n = 0;
@@ -326,16 +407,156 @@ static int run_attribute(struct driver *d) {
   return rc;
 }
 
+static int interrupted(struct driver *d) {
+  return stage_signals_poll(&d->sig) ? ETL_EXIT_SIGNAL_BASE + d->sig.caught : 0;
+}
+
+/* True when the attribution runs as shard tasks and etl-merge. */
+static bool sharded(const struct driver *d) {
+  return d->opt.shards > 1 || d->opt.executor == EXEC_SLURM;
+}
+
+static void make_plan(const struct driver *d, struct exec_plan *p, const char *stage_dir,
+                      const char *config, const char *work, const char *tables) {
+  memset(p, 0, sizeof *p);
+  p->stage_dir = stage_dir;
+  p->config = config;
+  p->as_of = d->as_of;
+  p->from = d->opt.from;
+  p->to = d->opt.to;
+  p->work = work;
+  p->tables = tables;
+  p->nshards = (unsigned)d->opt.shards;
+  p->quiet = d->opt.quiet;
+  p->verbose = d->opt.verbose;
+}
+
+/* Local executor: the shard tasks (up to --jobs at once), then etl-merge
+ * into the stage folder. */
+static int run_local_shards(struct driver *d) {
+  struct exec_plan p;
+  struct plan_argv a;
+  double seconds;
+  make_plan(d, &p, d->stage_dir, d->opt.config, d->run_dir, d->pub.stage_path);
+  strbuf_reset(&d->err);
+  if (plan_make_dirs(&p, false, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    return ETL_EXIT_IO;
+  }
+  int rc = local_run_shards(&p, d->opt.jobs ? (unsigned)d->opt.jobs : 1, &d->sig, &seconds);
+  if (d->sig.caught)
+    return ETL_EXIT_SIGNAL_BASE + d->sig.caught;
+  if (rc)
+    return rc;
+  info(d, "%s done in %.2f s (%ld shards)", ATTRIBUTE, seconds, d->opt.shards);
+  manifest_add_stage(&d->manifest, ATTRIBUTE, seconds);
+  if ((rc = interrupted(d)))
+    return rc;
+  plan_argv_merge(&p, &a);
+  rc = run_one(d, MERGE, a.argv);
+  plan_argv_release(&a);
+  return rc;
+}
+
+/* Copies every regular file of dir into the stage folder. */
+static int copy_tables(struct driver *d, const char *dir) {
+  DIR *dh = opendir(dir);
+  struct dirent *e;
+  int rc = 0;
+  if (!dh) {
+    error("cannot read the tables of %s in '%s': %s", MERGE, dir, strerror(errno));
+    return ETL_EXIT_IO;
+  }
+  while (rc == 0 && (e = readdir(dh)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    char *src = xasprintf("%s/%s", dir, e->d_name);
+    struct stat sb;
+    strbuf_reset(&d->err);
+    if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        publish_copy_to_stage(&d->pub, src, e->d_name, &d->err) < 0) {
+      error("%s", strbuf_str(&d->err));
+      rc = ETL_EXIT_IO;
+    }
+    free(src);
+  }
+  closedir(dh);
+  return rc;
+}
+
+/* realpath() or a message. */
+static char *absolute(const char *what, const char *path) {
+  char *abs = realpath(path, NULL);
+  if (!abs)
+    error("%s '%s': %s", what, path, strerror(errno));
+  return abs;
+}
+
+/* Slurm executor: all three stages as batch jobs over the run folder,
+ * then the tables copied into the stage folder. A failed run keeps the
+ * run folder for its logs. */
+static int run_slurm(struct driver *d) {
+  char *config = absolute("config", d->opt.config);
+  char *stages = config ? absolute("stage folder", d->stage_dir) : NULL;
+  char *work = stages ? absolute("work folder", d->run_dir) : NULL;
+  if (!work) {
+    free(config);
+    free(stages);
+    return ETL_EXIT_USAGE;
+  }
+  char *tables = xasprintf("%s/tables", work);
+  struct exec_plan p;
+  struct slurm_times t;
+  struct slurm_opts o = {d->opt.partition, d->opt.time_limit, d->opt.sbatch_args,
+                         d->opt.nsbatch_args};
+  int rc = 0;
+  make_plan(d, &p, stages, config, work, tables);
+  p.threads = d->opt.jobs ? (unsigned)d->opt.jobs : 0;
+  strbuf_reset(&d->err);
+  if (plan_make_dirs(&p, true, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    rc = ETL_EXIT_IO;
+  }
+  if (rc == 0) {
+    d->keep_run_dir = true;
+    rc = slurm_run(&p, &o, &d->sig, &t);
+  }
+  if (rc == 0) {
+    manifest_add_stage(&d->manifest, NORMALIZE, t.normalize);
+    manifest_add_stage(&d->manifest, ATTRIBUTE, t.attribute);
+    manifest_add_stage(&d->manifest, MERGE, t.merge);
+    rc = copy_tables(d, tables);
+  }
+  if (rc == 0)
+    d->keep_run_dir = false;
+  free(config);
+  free(stages);
+  free(work);
+  free(tables);
+  return rc;
+}
+
+/* Step 5 of STAGES.md, whichever way the stages run. */
+static int run_stages(struct driver *d) {
+  int rc;
+  if (d->opt.executor == EXEC_SLURM)
+    return run_slurm(d);
+  if ((rc = run_normalize(d)) || (rc = interrupted(d)))
+    return rc;
+  return d->opt.shards > 1 ? run_local_shards(d) : run_attribute(d);
+}
+
 /* --- staging and publishing ---------------------------------------------- */
 
 /* Reads the range name etl-attribute wrote ("2024-01-01_2025-06-30\n"). */
 static int read_range(struct driver *d) {
-  char *path = xasprintf("%s/range", d->pub.work_path);
+  char *path = xasprintf("%s/range", d->run_dir);
   FILE *f = fopen(path, "re");
   char line[64] = "";
   int rc = ETL_EXIT_IO;
   if (!f)
-    error("%s did not write its range file '%s': %s", ATTRIBUTE, path, strerror(errno));
+    error("%s did not write its range file '%s': %s", sharded(d) ? MERGE : ATTRIBUTE, path,
+          strerror(errno));
   else if (!fgets(line, sizeof line, f))
     error("range file '%s' is empty", path);
   else {
@@ -356,8 +577,8 @@ static int read_range(struct driver *d) {
 
 /* Copies rejects.csv beside the tables and writes the manifest. */
 static int stage_outputs(struct driver *d) {
-  char *rejects = xasprintf("%s/rejects.csv", d->pub.work_path);
-  char *inputs = xasprintf("%s/inputs.tsv", d->pub.work_path);
+  char *rejects = xasprintf("%s/rejects.csv", d->run_dir);
+  char *inputs = xasprintf("%s/inputs.tsv", d->run_dir);
   char *manifest = xasprintf("%s/%s", d->pub.stage_path, MANIFEST_NAME);
   int rc = ETL_EXIT_IO;
   strbuf_reset(&d->err);
@@ -403,6 +624,28 @@ static int take_lock(struct driver *d) {
   }
 }
 
+/* The stages' work folder: the hidden one in out_dir, or a fresh
+ * DIR/etl-<pid>-XXXXXX with --work-dir DIR (DIR created if missing). */
+static int make_run_dir(struct driver *d) {
+  if (!d->opt.work_dir) {
+    d->run_dir = xstrdup(d->pub.work_path);
+    return 0;
+  }
+  if (mkdir(d->opt.work_dir, 0777) != 0 && errno != EEXIST) {
+    error("cannot create --work-dir '%s': %s", d->opt.work_dir, strerror(errno));
+    return ETL_EXIT_IO;
+  }
+  char *tmpl = xasprintf("%s/etl-%ld-XXXXXX", d->opt.work_dir, (long)getpid());
+  if (!mkdtemp(tmpl)) {
+    error("cannot create a work folder in '%s': %s", d->opt.work_dir, strerror(errno));
+    free(tmpl);
+    return ETL_EXIT_IO;
+  }
+  d->run_dir = tmpl;
+  d->own_run_dir = true;
+  return 0;
+}
+
 /* Steps 2-4 of STAGES.md: out_dir, lock, leftovers, run folders. */
 static int prepare_out_dir(struct driver *d) {
   strbuf_reset(&d->err);
@@ -427,19 +670,14 @@ static int prepare_out_dir(struct driver *d) {
     error("%s", strbuf_str(&d->err));
     return ETL_EXIT_IO;
   }
-  return 0;
-}
-
-static int interrupted(struct driver *d) {
-  return stage_signals_poll(&d->sig) ? ETL_EXIT_SIGNAL_BASE + d->sig.caught : 0;
+  return make_run_dir(d);
 }
 
 /* Steps 5-7 of STAGES.md; returns 0 once published. */
 static int run_and_publish(struct driver *d) {
   int rc;
-  if ((rc = interrupted(d)) || (rc = run_normalize(d)) || (rc = interrupted(d)) ||
-      (rc = run_attribute(d)) || (rc = read_range(d)) || (rc = stage_outputs(d)) ||
-      (rc = interrupted(d)))
+  if ((rc = interrupted(d)) || (rc = run_stages(d)) || (rc = read_range(d)) ||
+      (rc = stage_outputs(d)) || (rc = interrupted(d)))
     return rc;
   strbuf_reset(&d->err);
   bool replaced;
@@ -456,6 +694,19 @@ static int run_and_publish(struct driver *d) {
 }
 
 static void cleanup_run(struct driver *d) {
+  if (d->keep_run_dir && d->run_dir) {
+    error("the work folder is kept for its logs: %s%s", d->run_dir,
+          d->own_run_dir ? "" : " (the next run removes it)");
+    if (!d->own_run_dir) { /* it is the publish work folder: keep it from publish_cleanup */
+      free(d->pub.work_name);
+      free(d->pub.work_path);
+      d->pub.work_name = d->pub.work_path = NULL;
+    }
+  } else if (d->own_run_dir && d->run_dir) {
+    strbuf_reset(&d->err);
+    if (remove_tree_at(AT_FDCWD, d->run_dir, &d->err) < 0)
+      error("warning: cannot remove the work folder %s: %s", d->run_dir, strbuf_str(&d->err));
+  }
   strbuf_reset(&d->err);
   if (publish_cleanup(&d->pub, &d->err) < 0)
     error("warning: cannot remove the run's folders in %s: %s (the next run will)",
@@ -498,6 +749,7 @@ static void driver_release(struct driver *d) {
   strbuf_release(&d->err);
   free(d->stage_dir);
   free(d->range);
+  free(d->run_dir);
 }
 
 /* Step 1 of STAGES.md: config, as_of, where the stages are. */

@@ -235,6 +235,21 @@ static void test_plain(void) {
   EXPECT_READ(read_mem("\n\n"), -2, "", "t.csv: empty file, no header row");
 }
 
+/* The reader hands every byte through: NUL bytes (input_table.h rejects
+ * such rows) and invalid UTF-8 (published as is) alike, quoted or not. */
+static void test_raw_bytes(void) {
+  static const char nul[] = "a,b\n1\0002,\"x\000y\"\n\000,\n";
+  static const char want[] = "H1:a|b\n2:1\0002|x\000y\n3:\000|\n";
+  struct result r = read_mem_opts(nul, sizeof(nul) - 1, "t.csv", &plain_opts);
+  CHECK_I64(r.status, ETL_READ_EOF);
+  CHECK_I64(r.text.len, sizeof(want) - 1); /* strcmp would stop at the NUL */
+  CHECK(r.text.len == sizeof(want) - 1 && memcmp(r.text.buf, want, sizeof(want) - 1) == 0);
+  CHECK_STR(strbuf_str(&r.err), "");
+  result_release(&r);
+  EXPECT_READ(read_mem("a,b\n\xff\xfe,\"\xc3(\x80\"\n\xed\xa0\x80,\xf8\x88\x80\x80\x80\n"), ETL_READ_EOF,
+              "H1:a|b\n2:\xff\xfe|\xc3(\x80\n3:\xed\xa0\x80|\xf8\x88\x80\x80\x80\n", "");
+}
+
 static void test_crlf_bom_blank(void) {
   EXPECT_READ(read_mem("a,b\r\n1,2\r\n\r\n3,\"4\"\r\n"), ETL_READ_EOF,
               "H1:a|b\n2:1|2\n4:3|4\n", "");
@@ -550,6 +565,21 @@ static void test_gzip_faults(void) {
     CHECK_STR(strbuf_str(&res.err), "t.csv.gz: truncated gzip stream (unexpected end of file)");
     result_release(&res);
   }
+  /* and at every byte of a smaller stream: never a success, never another
+   * message (one byte is not yet the gzip magic: it reads as a plain
+   * one-byte file) */
+  struct strbuf small = gzip_member(csv.buf, 1500);
+  size_t bad_cuts = 0;
+  for (size_t cut = 2; cut < small.len; cut++) {
+    struct result res = read_mem_quiet(small.buf, cut, "t.csv.gz", &plain_opts);
+    if (!(res.status == ETL_READ_FAULT || res.status == -2) ||
+        strcmp(strbuf_str(&res.err), "t.csv.gz: truncated gzip stream (unexpected end of file)") != 0)
+      bad_cuts++;
+    result_release(&res);
+  }
+  CHECK_I64(bad_cuts, 0);
+  CHECK(small.len > 400);
+  strbuf_release(&small);
   /* the whole stream reads (the other side of the boundary) */
   struct result ok = read_mem_opts(gz.buf, gz.len, "t.csv.gz", &plain_opts);
   CHECK_I64(ok.status, ETL_READ_EOF);
@@ -764,6 +794,21 @@ static void test_archives(void) {
   write_archive("badcsv.zip", ZIP, badcsv, 1);
   EXPECT_ENTITY("badcsv.zip", "Lead",
                 "rc=1 source=badcsv.zip:d/Lead.csv\n2:1\nFAULT badcsv.zip:d/Lead.csv:3: unterminated quoted field");
+  /* entry names: "../" and absolute ones are only matched; a control
+   * character in the name of a matched entry is refused (shown escaped), in
+   * an entry nobody asks for it does not matter */
+  struct ent names[] = {{"../../up/Lead.csv", "Id\n4\n", 0},
+                        {"/abs/Contact.csv", "Id\n5\n", 0},
+                        {"a\tb\n\"q\\/Campaign.csv", "Id\n6\n", 0},
+                        {"x\x7f/Opportunity.csv", "Id\n7\n", 0},
+                        {"new\nline/Account.csv", "Id\n8\n", 0}};
+  write_archive("names.tar", TAR, names, 5);
+  EXPECT_ENTITY("names.tar", "Lead", "rc=1 source=names.tar:../../up/Lead.csv\n2:4\n");
+  EXPECT_ENTITY("names.tar", "Contact", "rc=1 source=names.tar:/abs/Contact.csv\n2:5\n");
+  EXPECT_ENTITY("names.tar", "Campaign",
+                "rc=-1 err=names.tar: entry \"a\\x09b\\x0a\\\"q\\\\/Campaign.csv\": control character in the name");
+  EXPECT_ENTITY("names.tar", "Opportunity",
+                "rc=-1 err=names.tar: entry \"x\\x7f/Opportunity.csv\": control character in the name");
   /* an empty entry */
   struct ent empty[] = {{"Lead.csv", "", 0}};
   write_archive("empty.tar", TAR, empty, 1);
@@ -814,12 +859,13 @@ static void test_corrupt_archives(void) {
   /* tar cut in the middle of the entry data */
   write_bytes("cut.tar", tar.buf, 512 * 3 + 20000);
   got = open_entity("cut.tar", "Lead", &plain_opts);
-  CHECK(strncmp(got.buf, "open=-1 err=cut.tar: ", 21) == 0);
+  /* the fault is met while the listing skips the entry: it is named */
+  CHECK(strncmp(got.buf, "open=-1 err=cut.tar:export/Lead.csv: ", 37) == 0);
   strbuf_release(&got);
   /* tar.gz cut short, and with a bad CRC */
   write_bytes("cut.tgz", tgz.buf, tgz.len - 10);
   got = open_entity("cut.tgz", "Lead", &plain_opts);
-  CHECK(strncmp(got.buf, "open=-1 err=cut.tgz: ", 21) == 0);
+  CHECK(strncmp(got.buf, "open=-1 err=cut.tgz:export/Lead.csv: ", 37) == 0);
   strbuf_release(&got);
   /* not an archive at all */
   write_bytes("notarch.zip", csv.buf, csv.len);
@@ -871,7 +917,7 @@ static void test_archive_limits(void) {
   o = plain_opts;
   o.max_expand_ratio = 500;
   got = open_entity("bomb.tgz", "Contact", &o);
-  CHECK_STR(got.buf, "open=-1 err=bomb.tgz: expands past max_expand_ratio 500");
+  CHECK_STR(got.buf, "open=-1 err=bomb.tgz:Lead.csv: expands past max_expand_ratio 500");
   strbuf_release(&got);
   o.max_expand_ratio = 2000;
   got = open_entity("bomb.tgz", "Contact", &o);
@@ -949,6 +995,7 @@ int main(void) {
     return 2;
   }
   test_plain();
+  test_raw_bytes();
   test_crlf_bom_blank();
   test_quotes();
   test_null_is_empty();

@@ -150,10 +150,77 @@ static void test_format_argv(void) {
   strbuf_release(&sb);
 }
 
+/* Several children at once: stage_wait_any returns each as it ends (the
+ * quick one first), with its own status; a signal reaches all of them. */
+static void test_wait_any(void) {
+  struct stage_signals sig;
+  struct stage_result res;
+  struct strbuf err = STRBUF_INIT;
+  const char *slow[] = {"sh", "-c", "sleep 0.3; exit 4", NULL};
+  const char *quick[] = {"sh", "-c", "exit 5", NULL};
+  pid_t pids[3] = {0, 0, 0};
+  size_t which = 9;
+  stage_signals_init(&sig);
+  CHECK_I64(stage_spawn("/bin/sh", slow, &sig, &pids[0], &err), 0);
+  CHECK_I64(stage_spawn("/bin/sh", quick, &sig, &pids[2], &err), 0);
+  CHECK_I64(stage_wait_any(pids, 3, &sig, &which, &res, &err), 0);
+  CHECK_I64(which, 2);
+  CHECK(res.how == STAGE_EXITED && res.code == 5);
+  pids[2] = 0;
+  CHECK_I64(stage_wait_any(pids, 3, &sig, &which, &res, &err), 0);
+  CHECK_I64(which, 0);
+  CHECK(res.how == STAGE_EXITED && res.code == 4);
+  pids[0] = 0;
+  CHECK_I64(stage_wait_any(pids, 3, &sig, &which, &res, &err), -1); /* none left */
+  CHECK(strstr(strbuf_str(&err), "no process") != NULL);
+
+  /* a signal to the driver is forwarded to every child */
+  strbuf_reset(&err);
+  const char *sleeper[] = {"sh", "-c", "exec sleep 20", NULL};
+  const char *killer[] = {"sh", "-c", "kill -INT $PPID; exec sleep 20", NULL};
+  CHECK_I64(stage_spawn("/bin/sh", sleeper, &sig, &pids[0], &err), 0);
+  CHECK_I64(stage_spawn("/bin/sh", killer, &sig, &pids[1], &err), 0);
+  for (int k = 0; k < 2; k++) {
+    CHECK_I64(stage_wait_any(pids, 2, &sig, &which, &res, &err), 0);
+    CHECK(res.how == STAGE_SIGNALED && res.code == SIGINT);
+    pids[which] = 0;
+  }
+  CHECK_I64(sig.caught, SIGINT);
+  CHECK_I64(stage_spawn("/nonexistent/x", sleeper, &sig, &pids[0], &err), -1);
+  stage_signals_release(&sig);
+  strbuf_release(&err);
+}
+
+/* run_capture: stdout and stderr apart, the status, PATH lookup. */
+static void test_capture(void) {
+  struct stage_signals sig;
+  struct stage_result res;
+  struct strbuf out = STRBUF_INIT, errout = STRBUF_INIT, err = STRBUF_INIT;
+  stage_signals_init(&sig);
+  const char *argv[] = {"sh", "-c", "echo 123; echo oops >&2; i=0; while [ $i -lt 3000 ]; do "
+                        "echo line $i; i=$((i+1)); done; exit 7", NULL};
+  CHECK_I64(run_capture(argv, &sig, &out, &errout, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED && res.code == 7);
+  CHECK(strncmp(strbuf_str(&out), "123\nline 0\n", 11) == 0);
+  CHECK(strstr(strbuf_str(&out), "line 2999\n") != NULL); /* more than a pipe buffer */
+  CHECK_STR(strbuf_str(&errout), "oops\n");
+  CHECK_STR(strbuf_str(&err), "");
+  CHECK(sig.caught == 0);
+  const char *missing[] = {"no-such-command-etl-test", NULL};
+  CHECK_I64(run_capture(missing, &sig, &out, &errout, &res, &err), -1);
+  CHECK(strstr(strbuf_str(&err), "cannot run no-such-command-etl-test: No such file") != NULL);
+  stage_signals_release(&sig);
+  strbuf_release(&out);
+  strbuf_release(&errout);
+  strbuf_release(&err);
+}
+
 int main(void) {
   test_exit_statuses();
   test_forwarding();
   test_child_signal_state();
   test_format_argv();
+  test_wait_any();
+  test_capture();
   return check_exit();
 }

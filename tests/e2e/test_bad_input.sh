@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Bad-input suite (CONTRACT.md §8, §9 "File-level parsing"): every case of
+# tests/bad-input/*.sh damages a copy of the fixtures or of pipeline.conf,
+# runs `etl run` against an out_dir that already holds a published range,
+# and asserts
+#   - the exit code (a signal never passes for an expected failure, and a
+#     run that hangs is killed after 60 s and fails the case),
+#   - a fragment of the message on stderr (fixed string, grep -F),
+#   - that the published directory is byte-identical afterwards and that
+#     out_dir holds nothing else (no partial or hidden run folder),
+#   - the case's own extra checks (verify).
+# At the end a good run must succeed, leave no leftovers, and publish the
+# same tables as the first one.
+#
+# A case file sets EXIT and MESSAGE and defines setup() (run in the case's
+# folder, which holds pipeline.conf, in/ with copies of every input and crm/
+# with the CRM entities taken out of fixtures/crm_export.zip). Optional:
+# ARGS (extra `etl run` arguments), run_case() (replaces the run; it must
+# leave the status in $STATUS), verify() (extra checks), OWN_OUT=1 (the case
+# publishes into its own out_dir: for cases that succeed). Helpers below:
+# pack_crm, conf_pipeline, conf_append, conf_line, gz_edit, csv_edit, poke,
+# cut_at.
+# Only cases whose name matches $BAD_INPUT_ONLY (a grep -E pattern) run when
+# it is set.
+. "$(dirname "$0")/lib.sh"
+
+CASES_DIR="$ATTR_SOURCE_DIR/tests/bad-input"
+MKARCHIVE="$ATTR_BIN_DIR/mkarchive"
+[ -x "$MKARCHIVE" ] || fail "$MKARCHIVE is not built"
+OUT="$SCRATCH/out"
+BASE="$SCRATCH/base"
+
+# --- helpers for the cases (cwd = the case's folder) -------------------------
+
+# pack_crm [FORMAT [OUTFILE]]: the entities in crm/ (base names) as an
+# archive, by default in/crm_export.zip (the file pipeline.conf names).
+pack_crm() {
+  local fmt=${1:-zip} out=${2:-in/crm_export.zip} f args=()
+  for f in crm/*; do args+=("$(basename "$f")=$f"); done
+  rm -f "$out"
+  "$MKARCHIVE" "$fmt" "$out" "${args[@]}"
+}
+
+# conf_pipeline LINE...: a second [pipeline] section at the end (the last
+# value of a key wins).
+conf_pipeline() {
+  printf '\n[pipeline]\n' >>pipeline.conf
+  printf '%s\n' "$@" >>pipeline.conf
+}
+
+# conf_append LINE...: raw lines at the end of pipeline.conf.
+conf_append() { printf '%s\n' "$@" >>pipeline.conf; }
+
+# conf_line FIXED_STRING: number of the last line of pipeline.conf holding it.
+conf_line() { grep -nF -- "$1" pipeline.conf | tail -n1 | cut -d: -f1; }
+
+# gz_edit FILE CMD...: FILE (gzip) decompressed through CMD (a filter) and
+# compressed again with gzip -n.
+gz_edit() {
+  local f=$1
+  shift
+  gzip -dc "$f" | "$@" >"$f.tmp"
+  gzip -n <"$f.tmp" >"$f"
+  rm -f "$f.tmp"
+}
+
+# csv_edit FILE CMD...: FILE rewritten through the filter CMD.
+csv_edit() {
+  local f=$1
+  shift
+  "$@" <"$f" >"$f.tmp"
+  mv "$f.tmp" "$f"
+}
+
+# poke FILE OFFSET: inverts the byte at OFFSET (negative: from the end).
+poke() {
+  local f=$1 off=$2 size b
+  size=$(stat -c %s "$f")
+  [ "$off" -ge 0 ] || off=$((size + off))
+  b=$(od -An -tu1 -j "$off" -N1 "$f" | tr -d ' ')
+  printf "\\$(printf %03o $((255 - b)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+}
+
+# cut_at FILE LENGTH: keeps the first LENGTH bytes (negative: drops -LENGTH).
+cut_at() {
+  local f=$1 len=$2
+  [ "$len" -ge 0 ] || len=$(($(stat -c %s "$f") + len))
+  truncate -s "$len" "$f"
+}
+
+# --- the published directory every case must leave alone ----------------------
+
+mkdir -p "$BASE/in" "$BASE/crm"
+cp "$FIXTURES"/*.csv "$FIXTURES"/*.gz "$FIXTURES"/*.zip "$BASE/in/"
+while IFS= read -r entry; do
+  "$MKARCHIVE" cat "$FIXTURES/crm_export.zip" "$entry" >"$BASE/crm/$entry"
+done < <("$MKARCHIVE" list "$FIXTURES/crm_export.zip")
+sed -e "s|^out_dir *=.*|out_dir = $OUT|" -e 's|= *fixtures/|= in/|' \
+  "$ATTR_SOURCE_DIR/pipeline.conf" >"$BASE/pipeline.conf"
+
+good_run() { # good_run LABEL: a run of the intact inputs into $OUT
+  (cd "$BASE" && "$ETL" run -c pipeline.conf --as-of "$AS_OF" --quiet) \
+    >"$SCRATCH/$1.out" 2>"$SCRATCH/$1.err" || {
+    cat "$SCRATCH/$1.err" >&2
+    fail "$1: the good run failed"
+  }
+}
+good_run first
+published=$(cd "$OUT" && ls -A | grep -vx '.lock')
+[ "$(echo "$published" | wc -l)" -eq 1 ] || fail "expected one published range, got: $published"
+snapshot=$(tree_digest "$OUT")
+listing=$(ls -A "$OUT")
+
+# --- one case -----------------------------------------------------------------
+
+default_run() {
+  set +e
+  timeout -k 5 60 "$ETL" run -c pipeline.conf --as-of "$AS_OF" "${ARGS[@]}" \
+    >run.out 2>run.err </dev/null
+  STATUS=$?
+  set -e
+}
+
+# run_one CASEFILE: in a subshell; exit status 0 = passed.
+run_one() {
+  local file=$1 name
+  name=$(basename "$file" .sh)
+  local dir="$SCRATCH/cases/$name"
+  mkdir -p "$dir"
+  cp -r "$BASE/in" "$BASE/crm" "$BASE/pipeline.conf" "$dir/"
+  cd "$dir"
+  EXIT='' MESSAGE='' OWN_OUT=0 STATUS=''
+  ARGS=()
+  run_case() { default_run; }
+  verify() { :; }
+  # shellcheck disable=SC1090
+  . "$file"
+  [ -n "$EXIT" ] || fail "$name: the case sets no EXIT"
+  declare -F setup >/dev/null || fail "$name: the case defines no setup"
+  if [ "$OWN_OUT" = 1 ]; then
+    sed -i -e "s|^out_dir *=.*|out_dir = own_out|" pipeline.conf
+  fi
+  setup
+  run_case
+  [ -n "$STATUS" ] || fail "$name: no status"
+  if [ "$STATUS" -ne "$EXIT" ]; then
+    sed 's/^/    /' run.err >&2
+    [ "$STATUS" -ne 124 ] || fail "$name: the run hung (killed after 60 s)"
+    fail "$name: exit $STATUS, expected $EXIT"
+  fi
+  if [ "$STATUS" -gt 128 ] && [ "$EXIT" -le 128 ]; then fail "$name: died of a signal"; fi
+  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' run.err; then
+    sed 's/^/    /' run.err >&2
+    fail "$name: sanitizer report"
+  fi
+  if [ -n "$MESSAGE" ] && ! grep -qF -- "$MESSAGE" run.err; then
+    sed 's/^/    /' run.err >&2
+    fail "$name: stderr lacks: $MESSAGE"
+  fi
+  [ "$(tree_digest "$OUT")" = "$snapshot" ] || fail "$name: the published directory changed"
+  [ "$(ls -A "$OUT")" = "$listing" ] || fail "$name: out_dir now holds: $(ls -A "$OUT" | tr '\n' ' ')"
+  verify
+}
+
+ncases=0
+failed=()
+for file in "$CASES_DIR"/*.sh; do
+  name=$(basename "$file" .sh)
+  if [ -n "${BAD_INPUT_ONLY:-}" ] && ! echo "$name" | grep -qE -- "$BAD_INPUT_ONLY"; then
+    continue
+  fi
+  ncases=$((ncases + 1))
+  # not `if (run_one)`: errexit is off in a condition, even in a subshell
+  set +e
+  (
+    set -e
+    run_one "$file"
+  )
+  rc=$?
+  set -e
+  if [ "$rc" -eq 0 ]; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name" >&2
+    failed+=("$name")
+  fi
+done
+[ "$ncases" -gt 0 ] || fail "no case ran"
+if [ ${#failed[@]} -gt 0 ]; then
+  fail "${#failed[@]} of $ncases cases failed: ${failed[*]}"
+fi
+if [ -z "${BAD_INPUT_ONLY:-}" ] && [ "$ncases" -lt 30 ]; then
+  fail "only $ncases cases in $CASES_DIR (at least 30 expected)"
+fi
+
+# --- afterwards: a good run cleans up and publishes the same tables -----------
+
+good_run last
+[ "$(ls -A "$OUT")" = "$listing" ] || fail "after the last run out_dir holds: $(ls -A "$OUT" | tr '\n' ' ')"
+tables() { tree_digest "$OUT" | grep -v 'manifest.json$'; }
+[ "$(tables)" = "$(echo "$snapshot" | grep -v 'manifest.json$')" ] || fail "the last good run published different tables"
+echo "bad-input: $ncases cases passed"

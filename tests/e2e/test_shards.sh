@@ -1,0 +1,152 @@
+# End-to-end test of sharded runs with the local executor (README "Running
+# on a cluster"): on the fixtures, `etl run --shards N` publishes tables
+# byte-identical to the unsharded run for N = 1, 2, 4, 8 and more shards
+# than opportunities, under several configurations and a --from/--to range;
+# a failing shard task fails the run and publishes nothing; etl-attribute
+# --shard and etl-merge refuse bad options and foreign or damaged partials.
+. "$(dirname "$0")/lib.sh"
+
+TABLES="attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz reconciliation.csv rejects.csv"
+
+published() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*'; }
+
+# same_tables A B: every table of two published folders is byte-identical.
+same_tables() {
+  local t
+  [ "$(basename "$1")" = "$(basename "$2")" ] || fail "ranges differ: $1 $2"
+  for t in $TABLES; do
+    cmp -s "$1/$t" "$2/$t" || fail "$t differs: $1 vs $2"
+  done
+}
+
+# check_config NAME "SHARD COUNTS" RUN_OPTIONS PIPELINE_LINES...: the
+# unsharded run, then each shard count, compared.
+check_config() {
+  local name=$1 counts=$2 opts=$3 n base
+  shift 3
+  make_conf "$SCRATCH/$name" "$@"
+  cd "$SCRATCH/$name"
+  # shellcheck disable=SC2086
+  expect_exit 0 "$ETL" run -q --as-of "$AS_OF" $opts
+  mkdir base
+  mv "$(published out)" base/
+  base=$(published base)
+  for n in $counts; do
+    rm -rf out
+    # shellcheck disable=SC2086
+    expect_exit 0 "$ETL" run -q --as-of "$AS_OF" $opts --shards "$n" --jobs 3
+    same_tables "$base" "$(published out)"
+    [ -z "$(find out -mindepth 1 -maxdepth 1 -name '.*' ! -name .lock)" ] || fail "leftovers in out"
+  done
+  echo "$name: shards $counts byte-identical"
+}
+
+# 50 shards: more than the 29 opportunities, so some shards are empty
+check_config default "1 2 4 8 50" ""
+check_config week "1 2 4 8" "" "period = week"
+check_config account "1 2 4 8" "" "account_based = true"
+check_config bom_fiscal "1 2 4 8" "" "excel_bom = true" "fiscal_year_start_month = 4" "period = quarter"
+check_config range "1 2 4 8" "--from 2024-02-10 --to 2024-11-03"
+
+# --- the sharded stages' messages and the merge stage in the manifest ----------
+
+cd "$SCRATCH/default"
+rm -rf out
+expect_exit 0 "$ETL" run --as-of "$AS_OF" --shards 4 --jobs 2
+grep -q '^etl-attribute: shard 3/4: 9 models, ' "$SCRATCH/last.err" || fail "no shard summary"
+grep -q '^etl-merge: 4 shards, ' "$SCRATCH/last.err" || fail "no merge summary"
+grep -q '"name": "etl-merge"' "$(published out)/manifest.json" || fail "manifest lacks etl-merge"
+
+# --work-dir: the run folder is made there and removed afterwards
+mkdir wd
+expect_exit 0 "$ETL" run -q --as-of "$AS_OF" --shards 2 --work-dir wd
+[ -z "$(ls -A wd)" ] || fail "--work-dir not cleaned: $(ls wd)"
+expect_exit 0 "$ETL" run -q --as-of "$AS_OF" --shards 2 --work-dir wd/new
+[ -d wd/new ] && [ -z "$(ls -A wd/new)" ] || fail "--work-dir not created or not cleaned"
+
+# --- a failing shard task ----------------------------------------------------------
+
+stages="$SCRATCH/stages"
+mkdir "$stages"
+for p in etl etl-normalize etl-attribute etl-merge; do cp "$ATTR_BIN_DIR/$p" "$stages/"; done
+mv "$stages/etl-attribute" "$stages/etl-attribute.real"
+cat >"$stages/etl-attribute" <<'EOF'
+#!/bin/sh
+for a in "$@"; do
+  if [ "$a" = 2/4 ]; then
+    echo "etl-attribute: injected failure of shard 2/4" >&2
+    exit 3
+  fi
+done
+exec "$(dirname "$0")/etl-attribute.real" "$@"
+EOF
+chmod +x "$stages/etl-attribute"
+make_conf "$SCRATCH/fail"
+cd "$SCRATCH/fail"
+expect_exit 3 env ETL_STAGE_DIR="$stages" "$ETL" run --as-of "$AS_OF" --shards 4 --jobs 2
+grep -qx 'etl: stage etl-attribute\[2\] failed with exit status 3' "$SCRATCH/last.err" ||
+  fail "failed shard not named: $(cat "$SCRATCH/last.err")"
+grep -q 'etl-merge' "$SCRATCH/last.err" && fail "etl-merge ran after a failed shard"
+[ -z "$(find out -mindepth 1 -maxdepth 1 ! -name .lock)" ] || fail "published or left: $(ls -A out)"
+# the shards are the only thing that fails: shards 1 and 3 of 4 alone pass
+expect_exit 0 env ETL_STAGE_DIR="$stages" "$ETL" run -q --as-of "$AS_OF" --shards 3
+echo "failing shard: exit 3, named, nothing published"
+
+# --- options -----------------------------------------------------------------------
+
+expect_exit 2 "$ETL" run --shards 0
+grep -q "^etl: --shards '0': expected a whole number from 1 to 1000$" "$SCRATCH/last.err" || fail "--shards 0"
+expect_exit 2 "$ETL" run --shards 1001
+expect_exit 2 "$ETL" run --executor pbs
+grep -q "^etl: --executor 'pbs': expected local or slurm$" "$SCRATCH/last.err" || fail "--executor pbs"
+expect_exit 2 "$ETL" run --partition debug
+grep -q -- '--partition, --time-limit and --sbatch-arg need --executor slurm' "$SCRATCH/last.err" ||
+  fail "--partition without slurm"
+expect_exit 2 "$ETL" run --sbatch-arg=--mem=1G
+
+# --- etl-attribute --shard and etl-merge on their own ------------------------------
+
+cd "$SCRATCH/default"
+B="$ATTR_BIN_DIR"
+mkdir -p st/work st/parts
+"$B/etl-normalize" -c pipeline.conf --work st/work 2>/dev/null
+common=(-c pipeline.conf --dataset st/work/dataset.bin --as-of "$AS_OF")
+expect_exit 2 "$B/etl-attribute" "${common[@]}" --shard 0/2
+expect_exit 2 "$B/etl-attribute" "${common[@]}" --partial st/parts/0
+expect_exit 2 "$B/etl-attribute" "${common[@]}" --shard 2/2 --partial st/parts/2
+expect_exit 2 "$B/etl-attribute" "${common[@]}" --shard 0/1001 --partial st/parts/0
+expect_exit 0 "$B/etl-attribute" "${common[@]}" --shard 999/1000 --partial st/last
+expect_exit 2 "$B/etl-attribute" "${common[@]}" --shard 0/2 --partial st/parts/0 --out st/x
+expect_exit 0 "$B/etl-attribute" "${common[@]}" --shard 0/2 --partial st/parts/0
+expect_exit 0 "$B/etl-attribute" "${common[@]}" --shard 1/2 --partial st/parts/1
+expect_exit 0 "$B/etl-attribute" "${common[@]}" --out st/full --range-file st/full.range
+expect_exit 0 "$B/etl-merge" "${common[@]}" --partials st/parts --shards 2 --out st/merged \
+  --range-file st/merged.range
+for t in $TABLES; do
+  [ "$t" = rejects.csv ] && continue
+  cmp -s "st/full/$t" "st/merged/$t" || fail "etl-merge: $t differs"
+done
+cmp -s st/full.range st/merged.range || fail "etl-merge: range file differs"
+expect_exit 2 "$B/etl-merge" "${common[@]}" --partials st/parts --out st/m
+expect_exit 2 "$B/etl-merge" "${common[@]}" --partials st/parts --shards 0 --out st/m
+# a partial missing, of another run, or damaged
+cp -r st/parts st/miss
+rm -r st/miss/1
+expect_exit 3 "$B/etl-merge" "${common[@]}" --partials st/miss --shards 2 --out st/m
+grep -q 'st/miss/1/sums.bin: No such file or directory' "$SCRATCH/last.err" || fail "missing partial"
+expect_exit 3 "$B/etl-merge" "${common[@]}" --partials st/parts --shards 3 --out st/m
+grep -q 'st/parts/0/sums.bin: written for another run or shard (shard 0/2' "$SCRATCH/last.err" ||
+  fail "partials of 2 shards merged as 3"
+expect_exit 3 "$B/etl-merge" -c pipeline.conf --dataset st/work/dataset.bin --as-of 2025-06-29 \
+  --partials st/parts --shards 2 --out st/m
+grep -q 'written for another run or shard' "$SCRATCH/last.err" || fail "foreign partial accepted"
+cp -r st/parts st/cut
+f=st/cut/1/credits-0.bin
+head -c $(($(stat -c %s "$f") - 3)) "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+expect_exit 3 "$B/etl-merge" "${common[@]}" --partials st/cut --shards 2 --out st/m
+grep -q 'credits-0.bin: truncated' "$SCRATCH/last.err" || fail "truncated credits accepted"
+cp st/parts/0/sums.bin st/cut/1/sums.bin
+cp st/parts/1/credits-0.bin st/cut/1/credits-0.bin
+expect_exit 3 "$B/etl-merge" "${common[@]}" --partials st/cut --shards 2 --out st/m
+grep -q 'written for another run or shard (shard 0/2' "$SCRATCH/last.err" || fail "shard 0's sums accepted as shard 1's"
+echo "shards: all cases passed"
