@@ -14,6 +14,7 @@
 #include "etl/attr_setup.h"
 #include "etl/exitcodes.h"
 #include "etl/shard.h"
+#include "etl/stage_log.h"
 #include "etl/tables.h"
 #include "transforms/link.h"
 
@@ -164,6 +165,7 @@ static int write_outputs(struct state *st, const struct tables_input *in, uint64
 }
 
 static int run(struct state *st) {
+  double t0 = stage_log_seconds();
   struct attr_setup *su = &st->su;
   const char *dir = st->opt.sharded ? st->opt.partial : st->opt.out;
   uint64_t rows = 0;
@@ -185,13 +187,16 @@ static int run(struct state *st) {
     return rc;
   for (size_t o = 0; o < su->ds.nopps; o++)
     nopps += st->cover[o] != 0;
+  if (stage_log_level_from_env() < STAGE_LOG_INFO)
+    return ETL_EXIT_OK;
+  double secs = stage_log_seconds() - t0;
   if (st->opt.sharded)
-    fprintf(stderr, PROG ": shard %u/%u: %zu models, %zu opportunities, %zu touches, %llu credit rows\n",
-            st->opt.shard, st->opt.nshards, su->cfg.nmodels, nopps, st->lk.ntouch,
-            (unsigned long long)rows);
+    stage_log_line(PROG, "shard %u/%u: %zu models, %zu opportunities, %zu touches, "
+                   "%llu credit rows, %.2f s", st->opt.shard, st->opt.nshards, su->cfg.nmodels,
+                   nopps, st->lk.ntouch, (unsigned long long)rows, secs);
   else
-    fprintf(stderr, PROG ": %zu models, %zu opportunities, %zu touches, %llu credit rows\n",
-            su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows);
+    stage_log_line(PROG, "%zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
+                   su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows, secs);
   return ETL_EXIT_OK;
 }
 

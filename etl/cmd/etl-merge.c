@@ -10,6 +10,7 @@
 
 #include "etl/attr_setup.h"
 #include "etl/exitcodes.h"
+#include "etl/stage_log.h"
 #include "etl/shard.h"
 #include "etl/tables.h"
 
@@ -103,6 +104,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
 }
 
 static int run(const struct options *o, struct attr_setup *su) {
+  double t0 = stage_log_seconds();
   struct strbuf err = STRBUF_INIT;
   struct shard_header hdr;
   uint64_t rows = 0;
@@ -120,8 +122,10 @@ static int run(const struct options *o, struct attr_setup *su) {
   strbuf_release(&err);
   if (o->range_file && (rc = attr_write_range_file(PROG, o->range_file, &su->range)) >= 0)
     return rc;
-  fprintf(stderr, PROG ": %u shards, %zu models, %zu opportunities, %zu touches, %llu credit rows\n",
-          o->nshards, su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows);
+  if (stage_log_level_from_env() >= STAGE_LOG_INFO)
+    stage_log_line(PROG, "%u shards, %zu models, %zu opportunities, %zu touches, %llu credit rows, "
+                   "%.2f s", o->nshards, su->cfg.nmodels, su->ds.nopps, su->ds.ntouches,
+                   (unsigned long long)rows, stage_log_seconds() - t0);
   return ETL_EXIT_OK;
 }
 

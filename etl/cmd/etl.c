@@ -293,6 +293,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
   }
   if (optind < argc)
     return usage_error("unexpected argument '%s'", argv[optind]);
+  /* the stages read their log level from ETL_LOG (etl/stage_log.h) */
+  if (o->quiet || o->verbose)
+    setenv("ETL_LOG", o->quiet ? "quiet" : "verbose", 1);
   if ((o->from && check_date("--from", o->from)) || (o->to && check_date("--to", o->to)))
     return ETL_EXIT_USAGE;
   if (o->from && o->to && strcmp(o->from, o->to) > 0)

@@ -53,8 +53,8 @@ check_config range "1 2 4 8" "--from 2024-02-10 --to 2024-11-03"
 cd "$SCRATCH/default"
 rm -rf out
 expect_exit 0 "$ETL" run --as-of "$AS_OF" --shards 4 --jobs 2
-grep -q '^etl-attribute: shard 3/4: 9 models, ' "$SCRATCH/last.err" || fail "no shard summary"
-grep -q '^etl-merge: 4 shards, ' "$SCRATCH/last.err" || fail "no merge summary"
+grep -qE '^etl-attribute: [0-9TZ:-]+ shard 3/4: 9 models, ' "$SCRATCH/last.err" || fail "no shard summary"
+grep -qE '^etl-merge: [0-9TZ:-]+ 4 shards, ' "$SCRATCH/last.err" || fail "no merge summary"
 grep -q '"name": "etl-merge"' "$(published out)/manifest.json" || fail "manifest lacks etl-merge"
 
 # --work-dir: the run folder is made there and removed afterwards

@@ -5,6 +5,7 @@
 #   - a moment after it starts,
 #   - while etl-normalize runs, and while etl-attribute runs,
 #   - right after etl-attribute ends (the publish phase),
+#   - at 15%, 40%, 65% and 90% of the time a good run takes,
 # and single stages are killed while the driver lives. After every kill:
 #   - out_dir holds the lock file, the published range and at most hidden
 #     run folders of ours (.work-*, .stage-*, .old-*): no partial directory
@@ -15,7 +16,6 @@
 #   - a stage whose driver was killed dies too (PR_SET_PDEATHSIG).
 # Then a normal run removes the leftovers and publishes.
 . "$(dirname "$0")/lib.sh"
-trap 'echo "ERR at line $LINENO" >&2; e2e_failed=1' ERR
 
 N_ACTIVITIES=${SIGKILL_ACTIVITIES:-100000}
 OUT="$SCRATCH/out"
@@ -72,12 +72,12 @@ tables_digest() { tree_digest "$1" | grep -v ' ./manifest.json$'; }
 # child_of PID: the first child pid of PID, or empty.
 child_of() {
   local kids=''
-  read -r kids _ <"/proc/$1/task/$1/children" 2>/dev/null || true
+  read -r kids _ 2>/dev/null <"/proc/$1/task/$1/children" || true
   echo "${kids%% *}"
 }
 comm_of() {
   local c=''
-  read -r c <"/proc/$1/comm" 2>/dev/null || true
+  read -r c 2>/dev/null <"/proc/$1/comm" || true
   echo "$c"
 }
 
@@ -106,15 +106,44 @@ gone_within() { # gone_within PID SECONDS
   return 1
 }
 
+# The driver runs under a small perl wrapper that writes its pid and its
+# real wait status ("exit N" / "signal N"), so that the shell never reports
+# the killed job and a crash never passes for an expected status.
+cat >"$SCRATCH/wrap.pl" <<'EOF_PL'
+use strict;
+my ($sf, $pf) = (shift, shift);
+my $pid = fork;
+die "fork: $!" unless defined $pid;
+if ($pid == 0) { exec { $ARGV[0] } @ARGV; print STDERR "exec $ARGV[0]: $!\n"; exit 127; }
+open my $p, ">", "$pf.tmp" or die; print $p "$pid\n"; close $p; rename "$pf.tmp", $pf;
+waitpid($pid, 0);
+my $s = $?;
+open my $h, ">", $sf or die "$sf: $!";
+print $h (($s & 127) ? "signal " . ($s & 127) : "exit " . ($s >> 8)), "\n";
+close $h;
+EOF_PL
+
 start_big() { # starts a run of the big data in the background; sets run_pid
-  (cd "$SCRATCH/big" && exec "$ETL" run -c pipeline.conf --as-of "$AS_OF") \
-    >"$SCRATCH/kill.out" 2>"$SCRATCH/kill.err" </dev/null &
-  run_pid=$!
+  rm -f "$SCRATCH/run.pid" "$SCRATCH/run.status"
+  (cd "$SCRATCH/big" && exec perl "$SCRATCH/wrap.pl" "$SCRATCH/run.status" "$SCRATCH/run.pid" \
+    "$ETL" run -c pipeline.conf --as-of "$AS_OF") >"$SCRATCH/kill.out" 2>"$SCRATCH/kill.err" </dev/null &
+  wrapper=$!
+  local i
+  for ((i = 0; i < 1000; i++)); do
+    [ -s "$SCRATCH/run.pid" ] && break
+    sleep 0.01
+  done
+  run_pid=$(cat "$SCRATCH/run.pid") || fail "the driver did not start"
+}
+
+reap() { # waits for the wrapper; sets status ("exit N" / "signal N")
+  wait "$wrapper" || fail "the wrapper failed"
+  status=$(cat "$SCRATCH/run.status")
 }
 
 finish_kill() { # finish_kill LABEL: reaps the killed driver, checks out_dir
-  local label=$1 status=0
-  { wait "$run_pid"; } 2>/dev/null || status=$?
+  local label=$1
+  reap
   if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$SCRATCH/kill.err"; then
     fail "$label: sanitizer report: $(cat "$SCRATCH/kill.err")"
   fi
@@ -130,13 +159,19 @@ finish_kill() { # finish_kill LABEL: reaps the killed driver, checks out_dir
     fail "$label: the published range is neither the old one nor a complete new one"
   fi
   [ "$state" = old ] || snapshot=$now # the next kills must leave this one
-  echo "sigkill: $label: status $status, published range $state, leftovers: $(cd "$OUT" && ls -A | grep -c '^\.\(work\|stage\|old\)-' || true)"
+  echo "sigkill: $label: driver $status, published range $state, leftovers: $(cd "$OUT" && ls -A | grep -c '^\.\(work\|stage\|old\)-' || true)"
 }
 
-# --- the reference: what a good run of the big data publishes -------------------
+# --- the reference: what a good run of the big data publishes, and how long
+# it takes (the kills at fixed moments are spread over that time) -------------
 conf "$SCRATCH/big" "$SCRATCH/ref/out"
+t0=$(date +%s%N)
 (cd "$SCRATCH/big" && "$ETL" run -c pipeline.conf --as-of "$AS_OF" --quiet) >/dev/null 2>"$SCRATCH/ref.err" ||
   { cat "$SCRATCH/ref.err" >&2; fail "the reference run of the big data failed"; }
+run_ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$run_ms" -ge 300 ] || fail "the big run takes only $run_ms ms: too short for this test (raise SIGKILL_ACTIVITIES)"
+secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); } # secs MS
+inside=$(secs $((run_ms / 20))) # a moment inside a stage (each takes about half the run)
 range=$(ls "$SCRATCH/ref/out")
 new_tables=$(tables_digest "$SCRATCH/ref/out/$range")
 conf "$SCRATCH/big" "$OUT"
@@ -158,8 +193,8 @@ finish_kill "driver at 0.05 s"
 # 2. in the middle of etl-normalize (and the stage must die with the driver)
 start_big
 stage=$(wait_stage "$run_pid" etl-normalize) || fail "etl-normalize never ran"
-sleep 0.1
-[ -d "/proc/$stage" ] || fail "etl-normalize ended within 0.1 s: the data is too small for this test"
+sleep "$inside"
+[ -d "/proc/$stage" ] || fail "etl-normalize ended within $inside s: the data is too small for this test"
 kill -KILL "$run_pid"
 finish_kill "driver during etl-normalize"
 [ "$state" = old ] || fail "a kill during etl-normalize published"
@@ -168,8 +203,8 @@ gone_within "$stage" 5 || fail "etl-normalize outlived its killed driver (no PR_
 # 3. in the middle of etl-attribute
 start_big
 stage=$(wait_stage "$run_pid" etl-attribute) || fail "etl-attribute never ran"
-sleep 0.1
-[ -d "/proc/$stage" ] || fail "etl-attribute ended within 0.1 s: the data is too small for this test"
+sleep "$inside"
+[ -d "/proc/$stage" ] || fail "etl-attribute ended within $inside s: the data is too small for this test"
 kill -KILL "$run_pid"
 finish_kill "driver during etl-attribute"
 [ "$state" = old ] || fail "a kill during etl-attribute published"
@@ -186,11 +221,10 @@ finish_kill "driver in the publish phase"
 for s in etl-normalize etl-attribute; do
   start_big
   stage=$(wait_stage "$run_pid" "$s") || fail "$s never ran"
-  sleep 0.05
-  kill -KILL "$stage" || fail "$s ended within 0.05 s: the data is too small for this test"
-  status=0
-  { wait "$run_pid"; } 2>/dev/null || status=$?
-  [ "$status" -eq 137 ] || fail "$s killed: driver exit $status, want 137: $(cat "$SCRATCH/kill.err")"
+  sleep "$inside"
+  kill -KILL "$stage" || fail "$s ended within $inside s: the data is too small for this test"
+  reap
+  [ "$status" = "exit 137" ] || fail "$s killed: driver $status, want exit 137: $(cat "$SCRATCH/kill.err")"
   grep -q "stage $s died of signal 9" "$SCRATCH/kill.err" || fail "no message: $(cat "$SCRATCH/kill.err")"
   listing_ok "$s killed"
   [ "$(tree_digest "$OUT/$range")" = "$snapshot" ] || fail "$s killed: published range changed"
@@ -198,12 +232,14 @@ for s in etl-normalize etl-attribute; do
   echo "sigkill: $s killed: exit 137, published range intact"
 done
 
-# 6. kills at fixed moments through the whole run
-for t in 0.3 1.0 2.0; do
+# 6. kills at fixed moments through the whole run: 15%, 40%, 65% and 90% of
+# the reference run's time
+for pct in 15 40 65 90; do
+  t=$(secs $((run_ms * pct / 100)))
   start_big
   sleep "$t"
   kill -KILL "$run_pid" 2>/dev/null || true
-  finish_kill "driver at $t s"
+  finish_kill "driver at $t s ($pct% of $run_ms ms)"
 done
 
 # --- the next run cleans up and publishes ----------------------------------------

@@ -129,7 +129,7 @@ expect_exit 0 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 4 --work-dir
 cp "$SCRATCH/last.err" slurm_ok.err
 grep -q 'submitted etl-attribute\[0-3\] as slurm job array [0-9]' slurm_ok.err ||
   fail "no job array submitted: $(cat slurm_ok.err)"
-grep -q '^etl-attribute: shard 3/4: ' slurm_ok.err || fail "the shard logs were not relayed"
+grep -qE '^etl-attribute: [0-9TZ:-]+ shard 3/4: ' slurm_ok.err || fail "the shard logs were not relayed"
 local_pub=$(find "$SCRATCH/local/out" -mindepth 1 -maxdepth 1 -type d ! -name '.*')
 slurm_pub=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
 [ "$(basename "$local_pub")" = "$(basename "$slurm_pub")" ] || fail "ranges differ: $local_pub $slurm_pub"
