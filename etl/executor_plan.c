@@ -1,4 +1,5 @@
 /* Command lines and folders of a sharded run (see executor_plan.h). */
+#include "etl/stage_log.h"
 #include "etl/executor_plan.h"
 
 #include <errno.h>
@@ -124,13 +125,9 @@ int plan_make_dirs(const struct exec_plan *p, bool slurm, struct strbuf *err) {
 void plan_info(const struct exec_plan *p, const char *fmt, ...) {
   if (p->quiet)
     return;
-  char ts[32];
   va_list ap;
-  cal_format_ts((int64_t)time(NULL), ts);
   va_start(ap, fmt);
-  fprintf(stderr, "etl: %s ", ts);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  stage_log_vline("etl", fmt, ap);
   va_end(ap);
 }
 

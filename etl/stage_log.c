@@ -26,15 +26,19 @@ char *stage_log_utc_now(char buf[21]) {
   return buf;
 }
 
-void stage_log_line(const char *prog, const char *fmt, ...) {
+void stage_log_vline(const char *prog, const char *fmt, va_list ap) {
   char stamp[21];
   struct strbuf sb = STRBUF_INIT;
-  va_list ap;
-  va_start(ap, fmt);
   strbuf_vaddf(&sb, fmt, ap);
-  va_end(ap);
   fprintf(stderr, "%s: %s %s\n", prog, stage_log_utc_now(stamp), strbuf_str(&sb));
   strbuf_release(&sb);
+}
+
+void stage_log_line(const char *prog, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  stage_log_vline(prog, fmt, ap);
+  va_end(ap);
 }
 
 double stage_log_seconds(void) {

@@ -8,6 +8,7 @@
 #ifndef ATTR_STAGE_LOG_H
 #define ATTR_STAGE_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@ char *stage_log_utc_now(char buf[21]);
 
 /* Prints "PROG: YYYY-MM-DDTHH:MM:SSZ MESSAGE\n" to stderr. */
 void stage_log_line(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void stage_log_vline(const char *prog, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Seconds of a monotonic clock (for durations). */
 double stage_log_seconds(void);

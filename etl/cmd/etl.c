@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "etl/stage_log.h"
 #include "etl/config.h"
 #include "etl/executor_local.h"
 #include "etl/executor_plan.h"
@@ -154,13 +155,9 @@ static void __attribute__((format(printf, 2, 3))) info(const struct driver *d, c
                                                        ...) {
   if (d->opt.quiet)
     return;
-  char ts[32];
   va_list ap;
-  cal_format_ts((int64_t)time(NULL), ts);
   va_start(ap, fmt);
-  fprintf(stderr, "etl: %s ", ts);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  stage_log_vline("etl", fmt, ap);
   va_end(ap);
 }
 
