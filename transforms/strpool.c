@@ -1,4 +1,7 @@
-/* String interning (see strpool.h): FNV-1a hash, linear probing. */
+/* String interning (see strpool.h): linear probing over a 64-bit hash
+ * (8 bytes a step, then the murmur3 finalizer, so that sequential ids such
+ * as Marketo's numeric lead ids do not cluster), with 32 bits of the hash
+ * kept in each slot so that a probe compares strings only on a tag match. */
 #include "transforms/strpool.h"
 
 #include <stdio.h>
@@ -8,13 +11,29 @@
 #include "transforms/xalloc.h"
 
 static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
   }
-  return h ^ (h >> 29);
+  uint64_t tail = 0;
+  if (i < n)
+    memcpy(&tail, s + i, n - i);
+  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
 }
+
+static uint64_t slot_entry(uint64_t h, str_id id) { return (h >> 32) << 32 | ((uint64_t)id + 1); }
+static str_id slot_id(uint64_t e) { return (str_id)((e & 0xffffffffu) - 1); }
+static int slot_tag_is(uint64_t e, uint64_t h) { return (e >> 32) == (h >> 32); }
 
 void strpool_init(struct strpool *p) {
   memset(p, 0, sizeof(*p));
@@ -23,7 +42,7 @@ void strpool_init(struct strpool *p) {
   p->blob[0] = '\0';
   p->len = 1;
   p->nslots = 1024;
-  p->slots = xcalloc(p->nslots, sizeof(uint32_t));
+  p->slots = xcalloc(p->nslots, sizeof(uint64_t));
 }
 
 void strpool_release(struct strpool *p) {
@@ -37,37 +56,33 @@ static int equal_at(const struct strpool *p, str_id id, const char *s, size_t n)
   return memcmp(t, s, n) == 0 && t[n] == '\0';
 }
 
-static void insert_slot(uint32_t *slots, size_t nslots, const char *s, size_t n, str_id id) {
-  size_t i = hash_bytes(s, n) & (nslots - 1);
+static void insert_slot(uint64_t *slots, size_t nslots, uint64_t h, str_id id) {
+  size_t i = h & (nslots - 1);
   while (slots[i])
     i = (i + 1) & (nslots - 1);
-  slots[i] = id + 1;
+  slots[i] = slot_entry(h, id);
 }
 
 static void rehash(struct strpool *p, size_t nslots) {
-  uint32_t *slots = xcalloc(nslots, sizeof(uint32_t));
+  uint64_t *slots = xcalloc(nslots, sizeof(uint64_t));
   for (size_t i = 0; i < p->nslots; i++) {
     if (!p->slots[i])
       continue;
-    str_id id = p->slots[i] - 1;
+    str_id id = slot_id(p->slots[i]);
     const char *s = p->blob + id;
-    insert_slot(slots, nslots, s, strlen(s), id);
+    insert_slot(slots, nslots, hash_bytes(s, strlen(s)), id);
   }
   free(p->slots);
   p->slots = slots;
   p->nslots = nslots;
 }
 
-int strpool_find(const struct strpool *p, const char *s, size_t n, str_id *id) {
-  if (n == 0) {
-    *id = STR_EMPTY;
-    return 1;
-  }
-  size_t i = hash_bytes(s, n) & (p->nslots - 1);
+static int find_hashed(const struct strpool *p, const char *s, size_t n, uint64_t h, str_id *id) {
+  size_t i = h & (p->nslots - 1);
   while (p->slots[i]) {
-    str_id cand = p->slots[i] - 1;
-    if (equal_at(p, cand, s, n)) {
-      *id = cand;
+    uint64_t e = p->slots[i];
+    if (slot_tag_is(e, h) && equal_at(p, slot_id(e), s, n)) {
+      *id = slot_id(e);
       return 1;
     }
     i = (i + 1) & (p->nslots - 1);
@@ -75,9 +90,20 @@ int strpool_find(const struct strpool *p, const char *s, size_t n, str_id *id) {
   return 0;
 }
 
+int strpool_find(const struct strpool *p, const char *s, size_t n, str_id *id) {
+  if (n == 0) {
+    *id = STR_EMPTY;
+    return 1;
+  }
+  return find_hashed(p, s, n, hash_bytes(s, n), id);
+}
+
 str_id strpool_intern(struct strpool *p, const char *s, size_t n) {
   str_id id;
-  if (strpool_find(p, s, n, &id))
+  if (n == 0)
+    return STR_EMPTY;
+  uint64_t h = hash_bytes(s, n);
+  if (find_hashed(p, s, n, h, &id))
     return id;
   if (p->len + n + 1 > UINT32_MAX) {
     fprintf(stderr, "fatal: string pool exceeds 4 GiB\n");
@@ -96,7 +122,7 @@ str_id strpool_intern(struct strpool *p, const char *s, size_t n) {
   p->len += n + 1;
   if ((p->count + 1) * 2 > p->nslots)
     rehash(p, p->nslots * 2);
-  insert_slot(p->slots, p->nslots, s, n, id);
+  insert_slot(p->slots, p->nslots, h, id);
   p->count++;
   return id;
 }
@@ -115,9 +141,9 @@ void strpool_index(struct strpool *p) {
   while (nslots < count * 2 + 2)
     nslots *= 2;
   free(p->slots);
-  p->slots = xcalloc(nslots, sizeof(uint32_t));
+  p->slots = xcalloc(nslots, sizeof(uint64_t));
   p->nslots = nslots;
   p->count = count;
   for (size_t off = 1; off < p->len; off += strlen(p->blob + off) + 1)
-    insert_slot(p->slots, nslots, p->blob + off, strlen(p->blob + off), (str_id)off);
+    insert_slot(p->slots, nslots, hash_bytes(p->blob + off, strlen(p->blob + off)), (str_id)off);
 }

@@ -16,7 +16,7 @@ struct strpool {
   char *blob;    /* NUL-separated strings; blob[0] == '\0' */
   size_t len;
   size_t cap;
-  uint32_t *slots; /* open-addressing hash: str_id + 1, 0 = free; NULL when frozen */
+  uint64_t *slots; /* open addressing: hash tag << 32 | (str_id + 1), 0 = free */
   size_t nslots;
   size_t count;
 };
