@@ -56,29 +56,33 @@ static int equal_at(const struct strpool *p, str_id id, const char *s, size_t n)
   return memcmp(t, s, n) == 0 && t[n] == '\0';
 }
 
-static void insert_slot(uint64_t *slots, size_t nslots, uint64_t h, str_id id) {
-  size_t i = h & (nslots - 1);
+/* The slot index comes from the tag bits (the hash's upper half), so growing
+ * the table moves entries without touching the strings themselves. */
+static size_t home_slot(uint64_t h, size_t nslots) { return (size_t)(h >> 32) & (nslots - 1); }
+
+static void insert_entry(uint64_t *slots, size_t nslots, uint64_t entry) {
+  size_t i = home_slot(entry, nslots);
   while (slots[i])
     i = (i + 1) & (nslots - 1);
-  slots[i] = slot_entry(h, id);
+  slots[i] = entry;
+}
+
+static void insert_slot(uint64_t *slots, size_t nslots, uint64_t h, str_id id) {
+  insert_entry(slots, nslots, slot_entry(h, id));
 }
 
 static void rehash(struct strpool *p, size_t nslots) {
   uint64_t *slots = xcalloc(nslots, sizeof(uint64_t));
-  for (size_t i = 0; i < p->nslots; i++) {
-    if (!p->slots[i])
-      continue;
-    str_id id = slot_id(p->slots[i]);
-    const char *s = p->blob + id;
-    insert_slot(slots, nslots, hash_bytes(s, strlen(s)), id);
-  }
+  for (size_t i = 0; i < p->nslots; i++)
+    if (p->slots[i])
+      insert_entry(slots, nslots, p->slots[i]);
   free(p->slots);
   p->slots = slots;
   p->nslots = nslots;
 }
 
 static int find_hashed(const struct strpool *p, const char *s, size_t n, uint64_t h, str_id *id) {
-  size_t i = h & (p->nslots - 1);
+  size_t i = home_slot(h, p->nslots);
   while (p->slots[i]) {
     uint64_t e = p->slots[i];
     if (slot_tag_is(e, h) && equal_at(p, slot_id(e), s, n)) {
