@@ -16,6 +16,7 @@ static uint32_t add_person(struct norm_state *st, str_id key, str_id account, st
   struct dataset *ds = st->ds;
   XGROW(ds->persons, st->cappersons, ds->npersons + 1);
   struct ds_person *p = &ds->persons[ds->npersons];
+  memset(p, 0, sizeof(*p)); /* padding too: dataset.bin is byte-identical run to run */
   p->key = key;
   p->account = account;
   p->lead_source = lead_source;

@@ -46,6 +46,7 @@
 #include "etl/archive_entry.h"
 #include "etl/byte_source.h"
 #include "etl/prefetch_source.h"
+#include "etl/record_pipe.h"
 #include "etl/gzip_stream.h"
 #include "transforms/xalloc.h"
 
@@ -95,6 +96,7 @@ struct etl_reader {
   struct etl_record header;
   char *header_bytes;
   struct strbuf err;
+  struct record_pipe *pipe; /* records parsed on a second thread, after the header */
 };
 
 /* --- libcsv callbacks ---------------------------------------------------- */
@@ -302,7 +304,7 @@ static void drop_consumed(struct etl_reader *r) {
 }
 
 /* Records parsed before a fault are handed out first, then the fault. */
-int etl_reader_next(struct etl_reader *r, struct etl_record *rec) {
+static int reader_next_sync(struct etl_reader *r, struct etl_record *rec) {
   if (r->qhead == r->qlen) {
     if (r->failed)
       return ETL_READ_FAULT;
@@ -325,6 +327,18 @@ int etl_reader_next(struct etl_reader *r, struct etl_record *rec) {
   rec->fields = r->out_fields;
   rec->lens = r->flen + slot->first;
   return ETL_READ_OK;
+}
+
+int etl_reader_next(struct etl_reader *r, struct etl_record *rec) {
+  return r->pipe ? record_pipe_next(r->pipe, rec) : reader_next_sync(r, rec);
+}
+
+static int pipe_pull(void *ctx, struct etl_record *rec) { return reader_next_sync(ctx, rec); }
+
+static void pipe_counters(void *ctx, uint64_t *in, uint64_t *out) {
+  const struct etl_reader *r = ctx;
+  *in = r->src ? r->src->in : 0;
+  *out = r->src ? r->src->out : 0;
 }
 
 /* --- opening ------------------------------------------------------------- */
@@ -388,6 +402,7 @@ static int reader_start(struct etl_reader *r, struct etl_reader **out, struct st
     return -1;
   }
   copy_header(r, &rec);
+  r->pipe = record_pipe_start(pipe_pull, pipe_counters, r);
   *out = r;
   return 0;
 }
@@ -461,13 +476,29 @@ int etl_reader_column(const struct etl_reader *r, const char *name) {
 
 const char *etl_reader_error(const struct etl_reader *r) { return strbuf_str(&r->err); }
 const char *etl_reader_source(const struct etl_reader *r) { return r->source; }
-uint64_t etl_reader_bytes_in(const struct etl_reader *r) { return r->src ? r->src->in : 0; }
-uint64_t etl_reader_bytes_out(const struct etl_reader *r) { return r->src ? r->src->out : 0; }
+uint64_t etl_reader_bytes_in(const struct etl_reader *r) {
+  uint64_t in, out;
+  if (r->pipe) {
+    record_pipe_counters(r->pipe, &in, &out);
+    return in;
+  }
+  return r->src ? r->src->in : 0;
+}
+
+uint64_t etl_reader_bytes_out(const struct etl_reader *r) {
+  uint64_t in, out;
+  if (r->pipe) {
+    record_pipe_counters(r->pipe, &in, &out);
+    return out;
+  }
+  return r->src ? r->src->out : 0;
+}
 uint64_t etl_reader_file_bytes(const struct etl_reader *r) { return r->file_bytes; }
 
 void etl_reader_free(struct etl_reader *r) {
   if (!r)
     return;
+  record_pipe_stop(r->pipe); /* before anything the producer thread uses */
   byte_source_free(r->src);
   csv_free(&r->csv);
   free(r->source);
