@@ -2,6 +2,7 @@
 #include "etl/attr_setup.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,4 +155,14 @@ int attr_write_range_file(const char *prog, const char *path, const struct emit_
     return ETL_EXIT_IO;
   }
   return -1;
+}
+
+int attr_usage_error(const char *prog, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: ", prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry '%s --help'.\n", prog);
+  return ETL_EXIT_USAGE;
 }

@@ -46,6 +46,10 @@ void attr_setup_release(struct attr_setup *s);
 void attr_setup_header(const struct attr_setup *s, unsigned i, unsigned n,
                        struct shard_header *hdr);
 
+/* Prints "PROG: message" and "Try 'PROG --help'." to stderr; returns
+ * ETL_EXIT_USAGE. */
+int attr_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* mkdir dir (an existing directory is fine). -1 or ETL_EXIT_IO. */
 int attr_make_dir(const char *prog, const char *dir);
 

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,15 +62,7 @@ struct state {
   uint8_t *cover;
 };
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, PROG ": ");
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\nTry '" PROG " --help'.\n");
-  return ETL_EXIT_USAGE;
-}
+#define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
 
 static int parse_jobs(const char *s, unsigned *jobs) {
   char *end;

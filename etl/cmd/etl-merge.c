@@ -3,7 +3,6 @@
  * adds them up and writes the four tables and the range name exactly as an
  * unsharded etl-attribute would have (etl/shard.h, etl/tables.h). */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,15 +42,7 @@ struct options {
   unsigned nshards;
 };
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, PROG ": ");
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\nTry '" PROG " --help'.\n");
-  return ETL_EXIT_USAGE;
-}
+#define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
 
 /* "N" as shard 0 of N. */
 static int parse_shards(const char *s, unsigned *n) {
