@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "transforms/calendar.h"
+
 enum stage_log_level stage_log_level_parse(const char *value) {
   if (value && strcmp(value, "quiet") == 0)
     return STAGE_LOG_QUIET;
@@ -19,10 +21,9 @@ enum stage_log_level stage_log_level_from_env(void) {
 }
 
 char *stage_log_utc_now(char buf[21]) {
-  time_t now = time(NULL);
-  struct tm tm;
-  if (!gmtime_r(&now, &tm) || strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-    strcpy(buf, "0000-00-00T00:00:00Z");
+  char ts[32];
+  cal_format_ts((int64_t)time(NULL), ts); /* the one timestamp formatter */
+  snprintf(buf, 21, "%.20s", ts);
   return buf;
 }
 
