@@ -266,6 +266,17 @@ int main(void) {
   etl_config_release(&conf);
   strbuf_release(&err);
 
+  /* crm_touches = all: members that did not respond are touches too;
+   * web_visit_requires_utm = false: a visit without UTMs is a touch */
+  run("1\ncrm_touches = all\nweb_visit_requires_utm = false", &ds, &st, &conf, &res, &err);
+  CHECK_I64(res, NORM_OK);
+  CHECK(touch_named(&ds, "cm:00v000000000002AAA") != NULL);
+  CHECK(touch_named(&ds, "ma:g2") != NULL);
+  norm_state_release(&st);
+  dataset_release(&ds);
+  etl_config_release(&conf);
+  strbuf_release(&err);
+
   char cmd[128];
   snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
   CHECK(system(cmd) == 0);
