@@ -128,6 +128,9 @@ int norm_money(struct norm_state *st, struct input_table *t, size_t col, const c
                int64_t *cents);
 /* Rejects the row for a missing required value of column i. */
 void norm_reject_missing(struct norm_state *st, struct input_table *t, size_t col, const char *id);
+/* Currency code of column col, trimmed and upper-cased (§9), in st->sb
+ * (valid until st->sb is next used); never NULL, "" when empty. */
+const char *norm_currency(struct norm_state *st, struct input_table *t, size_t col);
 /* Normalizes an email cell; a kept row's invalid email is a warning that the
  * caller emits with norm_warn_email after the row is known to be kept. */
 str_id norm_email(struct norm_state *st, const char *s, size_t n, bool *invalid);

@@ -4,7 +4,6 @@
  * so that every reference can be checked against rows already kept. Each
  * row goes through the checks in the contract's order: field count (the
  * table), IsDeleted, values, references, duplicate key. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,18 +38,9 @@ static str_id opt_text(struct norm_state *st, struct input_table *t, size_t col)
   return norm_text(st, s, n);
 }
 
-/* Currency code: trimmed and upper-cased (§9). */
 static str_id currency_code(struct norm_state *st, struct input_table *t, size_t col) {
-  size_t n;
-  const char *s = input_table_get(t, col, &n);
-  while (n && isspace((unsigned char)*s))
-    s++, n--;
-  while (n && isspace((unsigned char)s[n - 1]))
-    n--;
-  strbuf_reset(&st->sb);
-  for (size_t i = 0; i < n; i++)
-    strbuf_addc(&st->sb, (char)toupper((unsigned char)s[i]));
-  return norm_text(st, st->sb.buf ? st->sb.buf : "", st->sb.len);
+  const char *code = norm_currency(st, t, col);
+  return norm_text(st, code, st->sb.len);
 }
 
 static const char *S(const struct norm_state *st, str_id id) { return ds_str(st->ds, id); }

@@ -2,24 +2,12 @@
  * fx rates, read first because opportunity and campaign amounts are
  * converted while they are read, and cost rows, read last because they
  * reference campaigns. */
-#include <ctype.h>
 #include <string.h>
 
 #include "etl/normalize.h"
 #include "transforms/xalloc.h"
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
-
-static void trimmed_upper(const char *s, size_t n, struct strbuf *out) {
-  while (n && isspace((unsigned char)*s))
-    s++, n--;
-  while (n && isspace((unsigned char)s[n - 1]))
-    n--;
-  strbuf_reset(out);
-  strbuf_grow(out, n);
-  for (size_t i = 0; i < n; i++)
-    strbuf_addc(out, (char)toupper((unsigned char)s[i]));
-}
 
 /* --- fx rates ------------------------------------------------------------- */
 enum { FX_CUR, FX_DATE, FX_RATE };
@@ -29,7 +17,7 @@ static const struct col_spec fx_cols[] = {
 static void fx_row(struct norm_state *st, struct input_table *t) {
   size_t n;
   const char *cur = input_table_get(t, FX_CUR, &n);
-  trimmed_upper(cur, n, &st->sb);
+  const char *code = norm_currency(st, t, FX_CUR);
   if (st->sb.len == 0) {
     norm_reject_missing(st, t, FX_CUR, NULL);
     return;
@@ -53,9 +41,9 @@ static void fx_row(struct norm_state *st, struct input_table *t) {
     reject_add(&st->log, t->input, t->rec.line, NULL, "rate", SEV_ERROR, "'%s': %s", rs, why);
     return;
   }
-  if (fx_table_add(&st->fx, st->sb.buf, day.written_day, &rate) != 0) {
+  if (fx_table_add(&st->fx, code, day.written_day, &rate) != 0) {
     reject_add(&st->log, t->input, t->rec.line, NULL, "currency", SEV_ERROR,
-               "duplicate rate for %s on this date (first kept row wins)", st->sb.buf);
+               "duplicate rate for %s on this date (first kept row wins)", code);
     return;
   }
   input_table_stats(t)->kept++;
@@ -108,14 +96,13 @@ static void cost_row(struct norm_state *st, struct input_table *t) {
   int64_t cents;
   if (norm_money(st, t, CS_AMOUNT, NULL, &cents) != 0)
     return;
-  const char *cur = input_table_get(t, CS_CUR, &n);
-  trimmed_upper(cur, n, &st->sb);
+  const char *code = norm_currency(st, t, CS_CUR);
   int64_t conv;
-  int rc = fx_convert(&st->fx, st->sb.buf ? st->sb.buf : "", day.written_day, cents, &conv);
+  int rc = fx_convert(&st->fx, code, day.written_day, cents, &conv);
   if (rc != 0) {
     reject_add(&st->log, t->input, t->rec.line, NULL, "currency", SEV_ERROR,
                rc == -1 ? "no fx rate for %s on the cost date" : "amount overflows in %s",
-               st->sb.buf ? st->sb.buf : "");
+               code);
     return;
   }
   uint32_t campaign = DS_NONE;

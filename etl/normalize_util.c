@@ -1,6 +1,7 @@
 /* Cell-level helpers of the normalize stage: id and text interning, opening
  * inputs as tables, and the parse-or-reject wrappers that turn a bad value
  * into one reject row naming the field (see normalize.h). */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +126,20 @@ int norm_money(struct norm_state *st, struct input_table *t, size_t col, const c
     return -1;
   }
   return 0;
+}
+
+const char *norm_currency(struct norm_state *st, struct input_table *t, size_t col) {
+  size_t n;
+  const char *s = input_table_get(t, col, &n);
+  while (n && isspace((unsigned char)*s))
+    s++, n--;
+  while (n && isspace((unsigned char)s[n - 1]))
+    n--;
+  strbuf_reset(&st->sb);
+  strbuf_grow(&st->sb, n);
+  for (size_t i = 0; i < n; i++)
+    strbuf_addc(&st->sb, (char)toupper((unsigned char)s[i]));
+  return st->sb.buf;
 }
 
 str_id norm_email(struct norm_state *st, const char *s, size_t n, bool *invalid) {
