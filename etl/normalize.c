@@ -52,6 +52,7 @@ void norm_state_release(struct norm_state *st) {
   strbuf_release(&st->sb);
   strbuf_release(&st->memo_key);
   strbuf_release(&st->actid);
+  strbuf_release(&st->host);
   ma_attributes_release(&st->attrs);
   utm_release(&st->utm);
   memset(st, 0, sizeof(*st));

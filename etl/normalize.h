@@ -86,7 +86,7 @@ struct norm_state {
   struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
       mlead_by_key;
 
-  struct strbuf idbuf, sb, memo_key, actid; /* scratch */
+  struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
   struct ma_attributes attrs;
   struct utm utm;
   struct idmap *email_map; /* normalize_people.c: email -> best candidate */

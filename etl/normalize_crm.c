@@ -57,7 +57,8 @@ static const struct col_spec campaign_cols[] = {
     {"StartDate", false}, {"EndDate", false}, {"ActualCost", false},
     {"CurrencyIsoCode", false}, {"IsDeleted", false}};
 
-static void campaign_row(struct norm_state *st, struct input_table *t) {
+static void campaign_row(struct norm_state *st, struct input_table *t, struct idmap *seen) {
+  (void)seen; /* duplicates are found through the entity's own id map */
   str_id id;
   if (row_key(st, t, CA_ID, &id) != 0 || norm_skip_deleted(st, t, CA_DEL, S(st, id)))
     return;
@@ -126,7 +127,8 @@ static const struct col_spec lead_cols[] = {
     {"LeadSource", false},  {"IsConverted", false},    {"ConvertedContactId", false},
     {"ConvertedOpportunityId", false}, {"IsDeleted", false}};
 
-static void lead_row(struct norm_state *st, struct input_table *t) {
+static void lead_row(struct norm_state *st, struct input_table *t, struct idmap *seen) {
+  (void)seen; /* duplicates are found through the entity's own id map */
   str_id id;
   if (row_key(st, t, LE_ID, &id) != 0 || norm_skip_deleted(st, t, LE_DEL, S(st, id)))
     return;
@@ -165,7 +167,8 @@ static const struct col_spec contact_cols[] = {
     {"Id", true},          {"Email", true},       {"AccountId", true},
     {"CreatedDate", true}, {"LeadSource", false}, {"IsDeleted", false}};
 
-static void contact_row(struct norm_state *st, struct input_table *t) {
+static void contact_row(struct norm_state *st, struct input_table *t, struct idmap *seen) {
+  (void)seen; /* duplicates are found through the entity's own id map */
   str_id id;
   if (row_key(st, t, CO_ID, &id) != 0 || norm_skip_deleted(st, t, CO_DEL, S(st, id)))
     return;
@@ -217,7 +220,8 @@ static int convert_or_reject(struct norm_state *st, struct input_table *t, str_i
   return -1;
 }
 
-static void opportunity_row(struct norm_state *st, struct input_table *t) {
+static void opportunity_row(struct norm_state *st, struct input_table *t, struct idmap *seen) {
+  (void)seen; /* duplicates are found through the entity's own id map */
   str_id id;
   if (row_key(st, t, OP_ID, &id) != 0 || norm_skip_deleted(st, t, OP_DEL, S(st, id)))
     return;
@@ -371,23 +375,6 @@ static void member_row(struct norm_state *st, struct input_table *t, struct idma
 /* --- driver of this file ---------------------------------------------------- */
 typedef void (*row_fn)(struct norm_state *, struct input_table *, struct idmap *);
 
-static void adapt_campaign(struct norm_state *st, struct input_table *t, struct idmap *m) {
-  (void)m;
-  campaign_row(st, t);
-}
-static void adapt_lead(struct norm_state *st, struct input_table *t, struct idmap *m) {
-  (void)m;
-  lead_row(st, t);
-}
-static void adapt_contact(struct norm_state *st, struct input_table *t, struct idmap *m) {
-  (void)m;
-  contact_row(st, t);
-}
-static void adapt_opp(struct norm_state *st, struct input_table *t, struct idmap *m) {
-  (void)m;
-  opportunity_row(st, t);
-}
-
 struct crm_entity {
   const char *name;
   const struct col_spec *cols;
@@ -396,10 +383,10 @@ struct crm_entity {
 };
 
 static const struct crm_entity crm_entities[] = {
-    {"Campaign", campaign_cols, NCOLS(campaign_cols), adapt_campaign},
-    {"Lead", lead_cols, NCOLS(lead_cols), adapt_lead},
-    {"Contact", contact_cols, NCOLS(contact_cols), adapt_contact},
-    {"Opportunity", opp_cols, NCOLS(opp_cols), adapt_opp},
+    {"Campaign", campaign_cols, NCOLS(campaign_cols), campaign_row},
+    {"Lead", lead_cols, NCOLS(lead_cols), lead_row},
+    {"Contact", contact_cols, NCOLS(contact_cols), contact_row},
+    {"Opportunity", opp_cols, NCOLS(opp_cols), opportunity_row},
     {"OpportunityContactRole", role_cols, NCOLS(role_cols), role_row},
     {"CampaignMember", member_cols, NCOLS(member_cols), member_row},
 };

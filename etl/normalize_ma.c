@@ -78,10 +78,6 @@ static int parse_type(const char *s, size_t n, long *out) {
   return 0;
 }
 
-static void decoded_or_empty(const struct strbuf *sb, const char **out) {
-  *out = sb->len ? sb->buf : "";
-}
-
 /* Builds the touch of a kept activity of a configured type. */
 static void activity_touch(struct norm_state *st, const struct norm_mlead *m, str_id guid_id,
                            enum touch_kind kind, int64_t time) {
@@ -99,20 +95,19 @@ static void activity_touch(struct norm_state *st, const struct norm_mlead *m, st
         idmap_get(&st->campaign_by_key, key, &ci))
       campaign = ci;
   }
-  struct strbuf host = STRBUF_INIT;
+  struct strbuf *host = &st->host; /* reused: no allocation per touch */
+  strbuf_reset(host);
   if (st->attrs.has_referrer_url)
-    referrer_host(st->attrs.referrer_url.buf ? st->attrs.referrer_url.buf : "",
-                  st->attrs.referrer_url.len, &host);
+    referrer_host(strbuf_str(&st->attrs.referrer_url), st->attrs.referrer_url.len, host);
   const char *fields[RF_COUNT];
-  decoded_or_empty(&u->source, &fields[RF_UTM_SOURCE]);
-  decoded_or_empty(&u->medium, &fields[RF_UTM_MEDIUM]);
-  decoded_or_empty(&u->campaign, &fields[RF_UTM_CAMPAIGN]);
-  fields[RF_REFERRER] = strbuf_str(&host);
+  fields[RF_UTM_SOURCE] = strbuf_str(&u->source);
+  fields[RF_UTM_MEDIUM] = strbuf_str(&u->medium);
+  fields[RF_UTM_CAMPAIGN] = strbuf_str(&u->campaign);
+  fields[RF_REFERRER] = strbuf_str(host);
   fields[RF_CAMPAIGN_TYPE] = campaign == DS_NONE ? "" : ds_str(st->ds, st->campaigns[campaign].type);
   fields[RF_KIND] = touch_kind_name(kind);
   fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[m->person].lead_source);
   str_id channel = normalize_channel(st, fields);
-  strbuf_release(&host);
   normalize_add_touch(st, guid_id, m->person, campaign, time, kind, channel);
 }
 
