@@ -70,3 +70,24 @@ csv_of() {
     *) cat "$1" ;;
   esac
 }
+
+# make_failing_shard_stages DIR: copies of the stage programs in DIR (for
+# ETL_STAGE_DIR) whose etl-attribute fails shard 2/4 with exit 3, like a data
+# fault would, and runs every other shard for real.
+make_failing_shard_stages() {
+  local dir=$1 p
+  mkdir "$dir"
+  for p in etl etl-normalize etl-attribute etl-merge; do cp "$ATTR_BIN_DIR/$p" "$dir/"; done
+  mv "$dir/etl-attribute" "$dir/etl-attribute.real"
+  cat >"$dir/etl-attribute" <<'EOF'
+#!/bin/sh
+for a in "$@"; do
+  if [ "$a" = 2/4 ]; then
+    echo "etl-attribute: injected failure of shard 2/4" >&2
+    exit 3
+  fi
+done
+exec "$(dirname "$0")/etl-attribute.real" "$@"
+EOF
+  chmod +x "$dir/etl-attribute"
+}

@@ -67,20 +67,7 @@ expect_exit 0 "$ETL" run -q --as-of "$AS_OF" --shards 2 --work-dir wd/new
 # --- a failing shard task ----------------------------------------------------------
 
 stages="$SCRATCH/stages"
-mkdir "$stages"
-for p in etl etl-normalize etl-attribute etl-merge; do cp "$ATTR_BIN_DIR/$p" "$stages/"; done
-mv "$stages/etl-attribute" "$stages/etl-attribute.real"
-cat >"$stages/etl-attribute" <<'EOF'
-#!/bin/sh
-for a in "$@"; do
-  if [ "$a" = 2/4 ]; then
-    echo "etl-attribute: injected failure of shard 2/4" >&2
-    exit 3
-  fi
-done
-exec "$(dirname "$0")/etl-attribute.real" "$@"
-EOF
-chmod +x "$stages/etl-attribute"
+make_failing_shard_stages "$stages"
 make_conf "$SCRATCH/fail"
 cd "$SCRATCH/fail"
 expect_exit 3 env ETL_STAGE_DIR="$stages" "$ETL" run --as-of "$AS_OF" --shards 4 --jobs 2

@@ -145,21 +145,7 @@ echo "slurm --shards 4: byte-identical to the local run"
 # --- 2. a failing shard task ---------------------------------------------------
 
 stages="$SCRATCH/stages"
-mkdir "$stages"
-for p in etl etl-normalize etl-attribute etl-merge; do cp "$ATTR_BIN_DIR/$p" "$stages/"; done
-mv "$stages/etl-attribute" "$stages/etl-attribute.real"
-cat >"$stages/etl-attribute" <<'EOF'
-#!/bin/sh
-# Shard 2 of 4 fails like a data fault would; the others run for real.
-for a in "$@"; do
-  if [ "$a" = 2/4 ]; then
-    echo "etl-attribute: injected failure of shard 2/4" >&2
-    exit 3
-  fi
-done
-exec "$(dirname "$0")/etl-attribute.real" "$@"
-EOF
-chmod +x "$stages/etl-attribute"
+make_failing_shard_stages "$stages"
 make_conf "$SCRATCH/fail"
 cd "$SCRATCH/fail"
 mkdir shared
