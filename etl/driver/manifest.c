@@ -126,7 +126,16 @@ void manifest_add_stage(struct manifest *m, const char *name, double seconds) {
   XGROW(m->stages, m->stages_cap, m->nstages + 1);
   m->stages[m->nstages].name = xstrdup(name);
   m->stages[m->nstages].seconds = seconds;
+  m->stages[m->nstages].cache = NULL;
   m->nstages++;
+}
+
+void manifest_set_stage_cache(struct manifest *m, const char *name, const char *state) {
+  for (size_t i = m->nstages; i-- > 0;)
+    if (strcmp(m->stages[i].name, name) == 0) {
+      m->stages[i].cache = state;
+      return;
+    }
 }
 
 /* --- inputs.tsv ---------------------------------------------------------- */
@@ -466,7 +475,9 @@ static void format_stage(struct strbuf *out, const void *item) {
   const struct manifest_stage *st = item;
   add_str_member(out, 6, "name", st->name, false);
   add_key(out, 6, "seconds");
-  strbuf_addf(out, "%.3f\n", st->seconds < 0 ? 0.0 : st->seconds);
+  strbuf_addf(out, "%.3f%s\n", st->seconds < 0 ? 0.0 : st->seconds, st->cache ? "," : "");
+  if (st->cache)
+    add_str_member(out, 6, "cache", st->cache, true);
 }
 
 void manifest_format(const struct manifest *m, struct strbuf *out) {
