@@ -138,6 +138,23 @@ static void dump_ts(FILE *out, int64_t t) {
   fputs(buf, out);
 }
 
+/* Free text with its line breaks and tabs escaped, so that one record stays
+ * one line ("Expansion\nPhase 2"). */
+static void dump_text(FILE *out, const char *s) {
+  for (; *s; s++) {
+    if (*s == '\n')
+      fputs("\\n", out);
+    else if (*s == '\r')
+      fputs("\\r", out);
+    else if (*s == '\t')
+      fputs("\\t", out);
+    else if (*s == '\\')
+      fputs("\\\\", out);
+    else
+      fputc(*s, out);
+  }
+}
+
 void dataset_dump(const struct dataset *ds, FILE *out) {
   fprintf(out, "# campaigns %zu\n", ds->ncampaigns);
   for (size_t i = 0; i < ds->ncampaigns; i++) {
@@ -175,10 +192,17 @@ void dataset_dump(const struct dataset *ds, FILE *out) {
     dump_ts(out, o->created);
     fputs("\tclose=", out);
     dump_day(out, o->close_day);
-    fprintf(out, "\t%s%s\tpipeline=%" PRId64 "\trevenue=%" PRId64 "\tcampaign=%s\n",
+    fprintf(out, "\t%s%s\tpipeline=%" PRId64 "\trevenue=%" PRId64 "\tcampaign=%s",
             o->flags & DS_OPP_CLOSED ? "closed" : "open", o->flags & DS_OPP_WON ? ",won" : "",
             o->pipeline_cents, o->revenue_cents,
             o->campaign == DS_NONE ? "" : ds_str(ds, ds->campaigns[o->campaign].id));
+    fprintf(out, "\tamount=%" PRId64 " %s\tstage=", o->amount_cents, ds_str(ds, o->currency));
+    dump_text(out, ds_str(ds, o->stage));
+    fputs("\tlead_source=", out);
+    dump_text(out, ds_str(ds, o->lead_source));
+    fputs("\tname=", out);
+    dump_text(out, ds_str(ds, o->name));
+    fputc('\n', out);
   }
   fprintf(out, "# links %zu\n", ds->nlinks);
   for (size_t i = 0; i < ds->nlinks; i++)
