@@ -58,18 +58,18 @@ struct ds_opportunity {
   str_id id, account;
   uint32_t campaign;      /* Primary Campaign Source index, or DS_NONE */
   uint32_t flags;         /* DS_OPP_CLOSED | DS_OPP_WON */
-  /* The CRM's own fields, shown as they are in opportunities.csv: */
-  str_id name;            /* Name as written */
   str_id stage;           /* StageName, trimmed */
   str_id lead_source;     /* LeadSource, trimmed */
-  str_id currency;        /* CurrencyIsoCode trimmed, upper case; corporate when empty */
   int64_t created;        /* CreatedDate, UTC seconds */
   int64_t close_end;      /* end of CloseDate: 23:59:59 at naive offset, UTC s */
   int32_t close_day;      /* CloseDate written date, day number */
   int32_t pad;
   int64_t pipeline_cents; /* Amount at the CreatedDate rate */
   int64_t revenue_cents;  /* Amount at the CloseDate rate (won only, else 0) */
-  int64_t amount_cents;   /* Amount in its own currency (before fx) */
+  /* The deal as the CRM shows it, for opportunities.csv: */
+  str_id name;            /* Name as written */
+  str_id currency;        /* CurrencyIsoCode trimmed, upper case; corporate when empty */
+  int64_t amount_cents;   /* Amount in that currency (before fx) */
 };
 #define DS_OPP_CLOSED 1u
 #define DS_OPP_WON 2u

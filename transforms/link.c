@@ -173,10 +173,11 @@ static const char *check_entities(const struct dataset *ds) {
   }
   for (size_t o = 0; o < ds->nopps; o++) {
     const struct ds_opportunity *x = &ds->opps[o];
-    if (!str_ok(ds, x->id) || !str_ok(ds, x->account) || !str_ok(ds, x->name) ||
-        !str_ok(ds, x->stage) || !str_ok(ds, x->lead_source) || !str_ok(ds, x->currency) ||
-        !idx_ok(x->campaign, ds->ncampaigns, true))
+    if (!str_ok(ds, x->id) || !str_ok(ds, x->account) || !str_ok(ds, x->stage) ||
+        !str_ok(ds, x->lead_source) || !idx_ok(x->campaign, ds->ncampaigns, true))
       return "opportunity with a bad reference";
+    if (!str_ok(ds, x->name) || !str_ok(ds, x->currency))
+      return "opportunity with a bad name or currency";
   }
   for (size_t i = 0; i < ds->ncosts; i++) {
     const struct ds_cost *x = &ds->costs[i];

@@ -192,17 +192,10 @@ void dataset_dump(const struct dataset *ds, FILE *out) {
     dump_ts(out, o->created);
     fputs("\tclose=", out);
     dump_day(out, o->close_day);
-    fprintf(out, "\t%s%s\tpipeline=%" PRId64 "\trevenue=%" PRId64 "\tcampaign=%s",
+    fprintf(out, "\t%s%s\tpipeline=%" PRId64 "\trevenue=%" PRId64 "\tcampaign=%s\n",
             o->flags & DS_OPP_CLOSED ? "closed" : "open", o->flags & DS_OPP_WON ? ",won" : "",
             o->pipeline_cents, o->revenue_cents,
             o->campaign == DS_NONE ? "" : ds_str(ds, ds->campaigns[o->campaign].id));
-    fprintf(out, "\tamount=%" PRId64 " %s\tstage=", o->amount_cents, ds_str(ds, o->currency));
-    dump_text(out, ds_str(ds, o->stage));
-    fputs("\tlead_source=", out);
-    dump_text(out, ds_str(ds, o->lead_source));
-    fputs("\tname=", out);
-    dump_text(out, ds_str(ds, o->name));
-    fputc('\n', out);
   }
   fprintf(out, "# links %zu\n", ds->nlinks);
   for (size_t i = 0; i < ds->nlinks; i++)
@@ -216,5 +209,15 @@ void dataset_dump(const struct dataset *ds, FILE *out) {
     fprintf(out, "\tcampaign=%s\tchannel=%s\t%" PRId64 "\n",
             c->campaign == DS_NONE ? "" : ds_str(ds, ds->campaigns[c->campaign].id),
             ds_str(ds, c->channel), c->cents);
+  }
+  /* Added with opportunities.csv, after the older sections so that their
+   * text stays as it was: each deal's amount in its own currency and name. */
+  fprintf(out, "# opportunity amounts %zu\n", ds->nopps);
+  for (size_t i = 0; i < ds->nopps; i++) {
+    const struct ds_opportunity *o = &ds->opps[i];
+    fprintf(out, "opportunity_amount\t%s\tamount=%" PRId64 " %s\tname=", ds_str(ds, o->id),
+            o->amount_cents, ds_str(ds, o->currency));
+    dump_text(out, ds_str(ds, o->name));
+    fputc('\n', out);
   }
 }
