@@ -12,10 +12,13 @@
 
 #include "etl/attr_setup.h"
 #include "etl/exitcodes.h"
+#include "etl/model_fit.h"
 #include "etl/shard.h"
 #include "etl/stage_log.h"
 #include "etl/tables.h"
+#include "transforms/datadriven.h"
 #include "transforms/link.h"
+#include "transforms/xalloc.h"
 
 #define PROG "etl-attribute"
 #define MAX_JOBS 1024
@@ -28,7 +31,9 @@ static const char usage_text[] =
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
-    "touch_credits.csv.gz and reconciliation.csv into DIR.\n"
+    "touch_credits.csv.gz and reconciliation.csv into DIR, and model_fit.csv\n"
+    "when the models hold markov or shapley (their fit is learned from the\n"
+    "whole data set up to --as-of, whatever the range or shard).\n"
     "\n"
     "With --shard I/N, only shard I (from 0) of N: the opportunities\n"
     "[I*n/N, (I+1)*n/N) of the n in the data set (sorted by id), with every\n"
@@ -60,6 +65,8 @@ struct state {
   struct attr_setup su;
   struct linkage lk;
   uint8_t *cover;
+  bool fitted;       /* markov or shapley among the models */
+  struct dd_fit fit; /* their fit, when fitted */
 };
 
 #define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
@@ -139,6 +146,17 @@ static void restrict_to_shard(struct state *st) {
       st->cover[o] = 0;
 }
 
+/* The opportunities to link: the covered ones and, for the fit of the
+ * data-driven models, every closed one (contract §4.1: journeys come from
+ * all the data, not only the range or the shard). Caller frees. */
+static uint8_t *link_selection(const struct state *st) {
+  const struct dataset *ds = &st->su.ds;
+  uint8_t *select = xcalloc(ds->nopps ? ds->nopps : 1, 1);
+  for (size_t o = 0; o < ds->nopps; o++)
+    select[o] = st->cover[o] || (st->fitted && (ds->opps[o].flags & DS_OPP_CLOSED));
+  return select;
+}
+
 static int write_outputs(struct state *st, const struct tables_input *in, uint64_t *rows) {
   struct strbuf err = STRBUF_INIT;
   struct shard_header hdr;
@@ -168,10 +186,16 @@ static int run(struct state *st) {
   st->cover = coverage_build(&su->ds, &su->range);
   if (st->opt.sharded)
     restrict_to_shard(st);
+  st->fitted = model_fit_wanted(&su->cfg);
+  uint8_t *select = link_selection(st);
   linkage_build(&st->lk, &su->ds, su->as_of, su->cfg.lookback_days, su->cfg.account_based,
-                st->cover);
-  struct tables_input in = {&su->cfg, &su->ds,   &st->lk,  &su->groups,
-                            &su->range, &su->base, st->cover, st->opt.jobs};
+                select);
+  free(select);
+  if (st->fitted)
+    dd_fit_build(&st->fit, &su->ds, &st->lk, su->groups.touch_chan, su->groups.nchannels,
+                 su->as_of, su->cfg.account_based);
+  struct tables_input in = {&su->cfg,   &su->ds,   &st->lk,      &su->groups, &su->range,
+                            &su->base,  st->cover, st->opt.jobs, st->fitted ? &st->fit : NULL};
   if ((rc = write_outputs(st, &in, &rows)) >= 0)
     return rc;
   if (st->opt.range_file && (rc = attr_write_range_file(PROG, st->opt.range_file, &su->range)) >= 0)
@@ -204,6 +228,7 @@ int main(int argc, char **argv) {
   if ((rc = attr_setup_load(&st.su, &a)) < 0)
     rc = run(&st);
   linkage_release(&st.lk);
+  dd_fit_release(&st.fit);
   free(st.cover);
   attr_setup_release(&st.su);
   return rc;

@@ -22,6 +22,7 @@ static const char usage_text[] =
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
     "attribution_by_channel.csv, touch_credits.csv.gz and reconciliation.csv\n"
+    "(and model_fit.csv with markov or shapley among the models)\n"
     "into --out DIR, byte-identical to an unsharded etl-attribute. The config,\n"
     "data set, --as-of, --from and --to must be those the shards ran with.\n"
     "\n"
@@ -104,7 +105,8 @@ static int run(const struct options *o, struct attr_setup *su) {
   if ((rc = attr_make_dir(PROG, o->out)) >= 0)
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
-  struct tables_input in = {&su->cfg, &su->ds, NULL, &su->groups, &su->range, &su->base, NULL, 1};
+  struct tables_input in = {&su->cfg,   &su->ds,   NULL, &su->groups, &su->range,
+                            &su->base, NULL,      1,    NULL};
   if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0) {
     fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
     strbuf_release(&err);
