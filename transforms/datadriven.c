@@ -11,7 +11,7 @@
 
 #include "transforms/markov.h"
 #include "transforms/shapley.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 void dd_fit_init(struct dd_fit *f, size_t nchan) {
   memset(f, 0, sizeof(*f));

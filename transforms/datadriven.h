@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/config.h"
+#include "transforms/model.h"
 #include "transforms/dataset.h"
 #include "transforms/journey.h"
 #include "transforms/link.h"

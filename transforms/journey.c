@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 void journey_counts_init(struct journey_counts *jc, size_t nchan) {
   memset(jc, 0, sizeof(*jc));

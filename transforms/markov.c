@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "transforms/linsolve.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 /* The channels that can reach CONV, by a backward search from CONV over
  * the transitions with a non-zero count: live[c] = 1. Returns how many. */

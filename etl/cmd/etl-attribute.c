@@ -2,7 +2,7 @@
  * links people and touches to opportunities, applies every model of the
  * config and writes the four tables plus the range name (notes/STAGES.md).
  * With --shard I/N it does the same for one contiguous slice of the
- * opportunities and writes partial results for etl-merge (etl/shard.h). */
+ * opportunities and writes partial results for etl-merge (etl/attribute/shard.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -10,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/attr_setup.h"
-#include "etl/exitcodes.h"
-#include "etl/model_fit.h"
-#include "etl/shard.h"
-#include "etl/stage_log.h"
-#include "etl/tables.h"
+#include "etl/attribute/attr_setup.h"
+#include "etl/attribute/model_fit.h"
+#include "etl/attribute/shard.h"
+#include "etl/attribute/tables.h"
+#include "etl/common/exitcodes.h"
+#include "etl/common/stage_log.h"
 #include "transforms/datadriven.h"
 #include "transforms/link.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define PROG "etl-attribute"
 #define MAX_JOBS 1024

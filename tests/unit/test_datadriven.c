@@ -12,7 +12,7 @@
 
 #include "tests/unit/check.h"
 #include "transforms/attribution.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define DAY 86400
 #define NEAR(got, want) CHECK(fabs((got) - (want)) <= 1e-15)

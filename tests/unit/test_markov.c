@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "tests/unit/check.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define NEAR(got, want) CHECK(fabs((got) - (want)) <= 1e-15)
 
