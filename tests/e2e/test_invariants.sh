@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Invariants on every run of the test data (check_invariants.c): credits sum
 # to each opportunity's value, reconciliation is exact, and the by-campaign
-# and by-channel tables agree per model and period. Run on the fixtures with
-# the default config, with account_based linking, and with weekly and fiscal
-# quarterly periods, so that every code path is covered.
+# and by-channel tables agree per model and period; the data-driven models'
+# weights and model_fit.csv hold together. Run on the fixtures with the
+# default config, with account_based linking, with weekly and fiscal
+# quarterly periods, and with markov and shapley, so that every code path is
+# covered.
 . "$(dirname "$0")/lib.sh"
 
 run_case() { # run_case NAME [extra pipeline lines...]
@@ -25,4 +27,6 @@ run_case account_based "account_based = true"
 run_case weekly "period = week"
 run_case fiscal "period = quarter" "fiscal_year_start_month = 2"
 run_case daily_lookback "period = day" "lookback_days = 30"
+run_case datadriven "models = linear, markov, time_decay, shapley"
+run_case datadriven_account "models = shapley, markov" "account_based = true" "period = week"
 echo "invariants hold in every case"

@@ -6,7 +6,16 @@
  *  - reconciliation: attributed + unattributed = total, and the totals equal
  *    the sums of the by-campaign and of the by-channel tables per model;
  *  - per model and period, the by-campaign and by-channel tables hold the
- *    same touches, opportunities, pipeline, won_opportunities and revenue.
+ *    same touches, opportunities, pipeline, won_opportunities and revenue;
+ *  - data-driven models (markov, shapley, contract §4.1): the weights of an
+ *    opportunity sum to 1 within 1e-9 before printing (so the printed ones
+ *    within k * 5e-7 + 1e-9 for k touches), and touches of one channel
+ *    share its part equally (equal printed weights);
+ *  - model_fit.csv, present exactly when a data-driven model is: `(all)`
+ *    first, channels bytewise, conversions <= journeys <= all journeys,
+ *    RE and p in [0, 1], Shapley values summing to the conversions, the
+ *    shares summing to 1 (within n * 5e-7 + 1e-9 for n printed shares)
+ *    and empty only when every value is 0.
  * Reads the tables with the pipeline's own CSV reader. Exit 0 when all hold,
  * 1 with one line per violation otherwise. */
 #include <inttypes.h>
@@ -21,6 +30,7 @@
 #include "transforms/base/xalloc.h"
 
 static int failures;
+static size_t datadriven_models; /* in reconciliation.csv */
 
 #define VIOLATION(...)                                                                       \
   do {                                                                                       \
@@ -69,7 +79,40 @@ struct opp_sum {
   char *key; /* model \t opp */
   int64_t pipeline, revenue;
   double weight;
+  size_t k;           /* rows */
+  bool datadriven;    /* markov or shapley */
+  bool uneven;        /* two touches of one channel with different weights */
 };
+
+static bool is_datadriven(const char *model) {
+  return strcmp(model, "markov") == 0 || strcmp(model, "shapley") == 0;
+}
+
+/* The weights seen per channel within the current (model, opportunity). */
+struct chan_weight {
+  char *channel, *weight;
+};
+static struct chan_weight *seen;
+static size_t nseen, cap_seen;
+
+static void seen_reset(void) {
+  for (size_t i = 0; i < nseen; i++) {
+    free(seen[i].channel);
+    free(seen[i].weight);
+  }
+  nseen = 0;
+}
+
+/* False when channel already had another weight in this opportunity. */
+static bool seen_same(const char *channel, const char *weight) {
+  for (size_t i = 0; i < nseen; i++)
+    if (strcmp(seen[i].channel, channel) == 0)
+      return strcmp(seen[i].weight, weight) == 0;
+  XGROW(seen, cap_seen, nseen + 1);
+  seen[nseen].channel = xstrdup(channel);
+  seen[nseen++].weight = xstrdup(weight);
+  return true;
+}
 
 static int cmp_opp_sum(const void *a, const void *b) {
   return strcmp(((const struct opp_sum *)a)->key, ((const struct opp_sum *)b)->key);
@@ -97,7 +140,7 @@ static void check_touch_credits(const char *dir, const struct dataset *ds) {
     return;
   }
   int cm = col(&t, "model"), co = col(&t, "opportunity_id"), cw = col(&t, "weight"),
-      cp = col(&t, "pipeline_credit"), cr = col(&t, "revenue_credit");
+      cp = col(&t, "pipeline_credit"), cr = col(&t, "revenue_credit"), cc = col(&t, "channel");
   struct opp_sum *sums = NULL;
   size_t n = 0, cap = 0;
   struct etl_record rec;
@@ -108,10 +151,17 @@ static void check_touch_credits(const char *dir, const struct dataset *ds) {
       sums[n].key = key;
       sums[n].pipeline = sums[n].revenue = 0;
       sums[n].weight = 0;
+      sums[n].k = 0;
+      sums[n].datadriven = is_datadriven(rec.fields[cm]);
+      sums[n].uneven = false;
       n++;
+      seen_reset();
     } else {
       free(key);
     }
+    sums[n - 1].k++;
+    if (sums[n - 1].datadriven && !seen_same(rec.fields[cc], rec.fields[cw]))
+      sums[n - 1].uneven = true;
     sums[n - 1].pipeline += cents(rec.fields[cp]);
     sums[n - 1].revenue += cents(rec.fields[cr]);
     sums[n - 1].weight += strtod(rec.fields[cw], NULL);
@@ -133,9 +183,16 @@ static void check_touch_credits(const char *dir, const struct dataset *ds) {
     }
     if (fabs(sums[i].weight - 1.0) > 1e-4)
       VIOLATION("%s: weights sum to %f", sums[i].key, sums[i].weight);
+    if (sums[i].datadriven && fabs(sums[i].weight - 1.0) > (double)sums[i].k * 5e-7 + 1e-9)
+      VIOLATION("%s: %zu printed weights sum to %.9f, beyond their rounding", sums[i].key,
+                sums[i].k, sums[i].weight);
+    if (sums[i].uneven)
+      VIOLATION("%s: touches of one channel with different weights", sums[i].key);
     free(sums[i].key);
   }
   free(sums);
+  seen_reset();
+  free(seen);
   printf("touch_credits: %zu (model, opportunity) groups checked\n", n);
 }
 
@@ -226,6 +283,7 @@ static void check_reconciliation(const char *dir, struct totals *by_model) {
   size_t models = 0;
   while (etl_reader_next(t.r, &rec) == ETL_READ_OK) {
     models++;
+    datadriven_models += is_datadriven(rec.fields[cm]);
     int64_t pt = cents(rec.fields[cpt]), pa = cents(rec.fields[cpa]), pu = cents(rec.fields[cpu]);
     int64_t rt = cents(rec.fields[crt]), ra = cents(rec.fields[cra]), ru = cents(rec.fields[cru]);
     if (pa + pu != pt || ra + ru != rt)
@@ -238,6 +296,109 @@ static void check_reconciliation(const char *dir, struct totals *by_model) {
   }
   etl_reader_free(t.r);
   printf("reconciliation: %zu models checked\n", models);
+}
+
+/* --- model_fit.csv ------------------------------------------------------------ */
+
+struct fit_model {
+  char name[32];
+  bool markov;
+  uint64_t journeys, conversions; /* the (all) row */
+  double all_value;
+  size_t nchan, nshares;
+  double sum_value, sum_share;
+  bool any_value;       /* a value printed non-zero */
+  char last[256];       /* previous channel, for the order */
+};
+
+static double num(const char *s) { return strtod(s, NULL); }
+
+static void fit_model_done(const struct fit_model *m) {
+  double slack = (double)m->nchan * 5e-7 + 1e-9;
+  if (m->nshares > 0 && m->nshares != m->nchan)
+    VIOLATION("model_fit %s: some shares empty, some not", m->name);
+  if (m->nshares > 0 && fabs(m->sum_share - 1.0) > slack)
+    VIOLATION("model_fit %s: shares sum to %.9f", m->name, m->sum_share);
+  if (m->nshares == 0 && m->any_value)
+    VIOLATION("model_fit %s: no share although a value is non-zero", m->name);
+  if (!m->markov && fabs(m->sum_value - m->all_value) > slack)
+    VIOLATION("model_fit %s: values sum to %.9f, not the %.0f conversions", m->name, m->sum_value,
+              m->all_value);
+  if (!m->markov && m->all_value != (double)m->conversions)
+    VIOLATION("model_fit %s: (all) value is not the number of conversions", m->name);
+}
+
+/* One channel row of model m. */
+static void fit_channel_row(struct fit_model *m, char **f) {
+  uint64_t j = strtoull(f[2], NULL, 10), c = strtoull(f[3], NULL, 10);
+  double v = num(f[4]);
+  if (m->nchan > 0 && strcmp(m->last, f[1]) >= 0)
+    VIOLATION("model_fit %s: channel '%s' after '%s'", m->name, f[1], m->last);
+  snprintf(m->last, sizeof m->last, "%s", f[1]);
+  if (j == 0 || c > j || j > m->journeys || c > m->conversions)
+    VIOLATION("model_fit %s %s: journeys %s, conversions %s", m->name, f[1], f[2], f[3]);
+  if (v < 0 || (m->markov && v > 1))
+    VIOLATION("model_fit %s %s: value %s", m->name, f[1], f[4]);
+  m->nchan++;
+  m->sum_value += v;
+  m->any_value |= v != 0;
+  if (f[5][0]) {
+    m->nshares++;
+    m->sum_share += num(f[5]);
+  }
+}
+
+/* Checks model_fit.csv; datadriven: reconciliation names markov or shapley. */
+static void check_model_fit(const char *dir, size_t datadriven) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/model_fit.csv", dir);
+  FILE *probe = fopen(path, "rb");
+  if (probe)
+    fclose(probe);
+  if (!probe) {
+    if (datadriven)
+      VIOLATION("model_fit.csv missing with %zu data-driven models", datadriven);
+    return;
+  }
+  struct table t;
+  if (open_table(&t, dir, "model_fit.csv") != 0) {
+    failures++;
+    return;
+  }
+  int cols[6] = {col(&t, "model"), col(&t, "channel"), col(&t, "journeys"),
+                 col(&t, "conversions"), col(&t, "value"), col(&t, "share")};
+  struct fit_model m = {.name = ""};
+  size_t models = 0;
+  struct etl_record rec;
+  while (etl_reader_next(t.r, &rec) == ETL_READ_OK) {
+    char *f[6];
+    for (int i = 0; i < 6; i++)
+      f[i] = rec.fields[cols[i]];
+    if (strcmp(f[0], m.name) != 0) {
+      if (models++)
+        fit_model_done(&m);
+      memset(&m, 0, sizeof m);
+      snprintf(m.name, sizeof m.name, "%s", f[0]);
+      m.markov = strcmp(f[0], "markov") == 0;
+      if (!is_datadriven(f[0]) || strcmp(f[1], "(all)") != 0 || f[5][0])
+        VIOLATION("model_fit: model %s does not start with its (all) row", f[0]);
+      m.journeys = strtoull(f[2], NULL, 10);
+      m.conversions = strtoull(f[3], NULL, 10);
+      m.all_value = num(f[4]);
+      if (m.conversions > m.journeys || (m.markov && (m.all_value < 0 || m.all_value > 1)))
+        VIOLATION("model_fit %s (all): %s journeys, %s conversions, value %s", f[0], f[2], f[3],
+                  f[4]);
+      continue;
+    }
+    fit_channel_row(&m, f);
+  }
+  if (models)
+    fit_model_done(&m);
+  etl_reader_free(t.r);
+  if (models != datadriven)
+    VIOLATION("model_fit.csv holds %zu models, reconciliation %zu data-driven ones", models,
+              datadriven);
+  printf("model_fit: %zu models checked\n", models);
 }
 
 int main(int argc, char **argv) {
@@ -258,6 +419,7 @@ int main(int argc, char **argv) {
   compare_totals("period/model", &cp, &hp);
   compare_totals("model", &cm, &hm);
   check_reconciliation(argv[1], &cm);
+  check_model_fit(argv[1], datadriven_models);
   free_totals(&cp);
   free_totals(&cm);
   free_totals(&hp);
