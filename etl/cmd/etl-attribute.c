@@ -157,6 +157,26 @@ static uint8_t *link_selection(const struct state *st) {
   return select;
 }
 
+/* Links the opportunities and, with markov or shapley, learns their fit
+ * (logged with --verbose: the journeys and how long the fit took). */
+static void link_and_fit(struct state *st) {
+  struct attr_setup *su = &st->su;
+  st->fitted = model_fit_wanted(&su->cfg);
+  uint8_t *select = link_selection(st);
+  linkage_build(&st->lk, &su->ds, su->as_of, su->cfg.lookback_days, su->cfg.account_based,
+                select);
+  free(select);
+  if (!st->fitted)
+    return;
+  double t0 = stage_log_seconds();
+  dd_fit_build(&st->fit, &su->ds, &st->lk, su->groups.touch_chan, su->groups.nchannels,
+               su->as_of, su->cfg.account_based);
+  if (stage_log_level_from_env() >= STAGE_LOG_VERBOSE)
+    stage_log_line(PROG, "data-driven fit: %llu journeys, %llu converting, p = %.6f, %.3f s",
+                   (unsigned long long)st->fit.njourneys, (unsigned long long)st->fit.nconv,
+                   st->fit.p, stage_log_seconds() - t0);
+}
+
 static int write_outputs(struct state *st, const struct tables_input *in, uint64_t *rows) {
   struct strbuf err = STRBUF_INIT;
   struct shard_header hdr;
@@ -186,14 +206,7 @@ static int run(struct state *st) {
   st->cover = coverage_build(&su->ds, &su->range);
   if (st->opt.sharded)
     restrict_to_shard(st);
-  st->fitted = model_fit_wanted(&su->cfg);
-  uint8_t *select = link_selection(st);
-  linkage_build(&st->lk, &su->ds, su->as_of, su->cfg.lookback_days, su->cfg.account_based,
-                select);
-  free(select);
-  if (st->fitted)
-    dd_fit_build(&st->fit, &su->ds, &st->lk, su->groups.touch_chan, su->groups.nchannels,
-                 su->as_of, su->cfg.account_based);
+  link_and_fit(st);
   struct tables_input in = {&su->cfg,   &su->ds,   &st->lk,      &su->groups, &su->range,
                             &su->base,  st->cover, st->opt.jobs, st->fitted ? &st->fit : NULL};
   if ((rc = write_outputs(st, &in, &rows)) >= 0)
