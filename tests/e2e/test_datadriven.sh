@@ -27,7 +27,8 @@ run_case() {
 invariants() { # invariants NAME DIR
   [ -f "$SCRATCH/$1/work/dataset.bin" ] || {
     mkdir -p "$SCRATCH/$1/work"
-    (cd "$SCRATCH/$1" && "$ATTR_BIN_DIR/etl-normalize" -c pipeline.conf --work work 2>/dev/null)
+    (cd "$SCRATCH/$1" && "$ATTR_BIN_DIR/etl-normalize" -c pipeline.conf --work work 2>normalize.err) ||
+      { cat "$SCRATCH/$1/normalize.err" >&2; fail "$1: etl-normalize failed"; }
   }
   "$ATTR_BIN_DIR/check_invariants" "$2" "$SCRATCH/$1/work/dataset.bin" >/dev/null ||
     fail "$1: invariants"

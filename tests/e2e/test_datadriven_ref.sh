@@ -16,7 +16,8 @@ check() {
   local name=$1 dir=$2 as_of=$3 opts=${4:-} out
   cd "$dir"
   mkdir -p work
-  "$ATTR_BIN_DIR/etl-normalize" -c pipeline.conf --work work 2>/dev/null
+  "$ATTR_BIN_DIR/etl-normalize" -c pipeline.conf --work work 2>normalize.err ||
+    { cat normalize.err >&2; fail "$name: etl-normalize failed"; }
   "$ATTR_BIN_DIR/etl-dump" work/dataset.bin >dump.txt
   rm -rf out
   # shellcheck disable=SC2086
@@ -40,7 +41,7 @@ make_conf "$SCRATCH/early" "$models"
 check early "$SCRATCH/early" "2024-10-15"
 
 for seed in 11 12 13 14; do
-  python3 "$TOOLS/gen_random_crm.py" "$seed" "$SCRATCH/random$seed"
+  python3 "$TOOLS/gen_random_crm.py" "$seed" "$SCRATCH/random$seed" || fail "gen_random_crm.py $seed"
   check "random seed $seed" "$SCRATCH/random$seed" "2025-06-30"
 done
 
