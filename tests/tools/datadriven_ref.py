@@ -119,8 +119,9 @@ def read_dump(path, offset):
         for line in f:
             line = line.rstrip("\n")
             if line.startswith("# "):
-                _, name, n = line.split(" ")
-                section, want[name], got[name] = name, int(n), 0
+                words = line.split(" ")  # "# touches 275", "# opportunity amounts 29"
+                name, n = "_".join(words[1:-1]), int(words[-1])
+                section, want[name], got[name] = name, n, 0
                 continue
             fields = line.split("\t")
             kind = fields[0]
