@@ -9,19 +9,19 @@
 #include <csv.h>
 #include <getopt.h>
 #include <pcre2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
-#include "etl/attr_setup.h"
-#include "etl/config.h"
-#include "etl/exitcodes.h"
+#include "etl/common/config.h"
+#include "etl/common/exitcodes.h"
+#include "etl/common/stage_log.h"
 #include "etl/report/report_data.h"
 #include "etl/report/report_file.h"
 #include "etl/report/report_page.h"
-#include "etl/stage_log.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define PROG "etl-report"
 
@@ -48,7 +48,17 @@ struct options {
   const char *dir, *out, *config;
 };
 
-#define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
+/* "etl-report: message" and the pointer to --help on stderr. */
+static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs(PROG ": ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  fputs("Try '" PROG " --help' for more information.\n", stderr);
+  return ETL_EXIT_USAGE;
+}
 
 static void print_version(void) {
   char pcre[64] = "";

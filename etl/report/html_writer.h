@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "transforms/strbuf.h"
+#include "transforms/base/strbuf.h"
 
 /* Appends s[0..n) escaped. Tab, LF and CR pass as is (white space in HTML);
  * other C0 controls, DEL and invalid UTF-8 bytes become U+FFFD. */

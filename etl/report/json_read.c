@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 struct parser {
   const char *s;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "etl/report/json_read.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define MANIFEST_NAME "manifest.json"
 #define MANIFEST_MAX_BYTES (64u << 20)

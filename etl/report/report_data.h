@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "transforms/idmap.h"
-#include "transforms/strbuf.h"
-#include "transforms/strpool.h"
+#include "transforms/base/idmap.h"
+#include "transforms/base/strbuf.h"
+#include "transforms/base/strpool.h"
 
 /* One input of manifest.json. */
 struct report_input {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 static int write_all(int fd, const char *p, size_t n) {
   while (n) {

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "etl/sha256.h"
-#include "transforms/strbuf.h"
+#include "etl/common/sha256.h"
+#include "transforms/base/strbuf.h"
 
 /* Writes data[0..n) to path atomically (temporary ".NAME.tmp-PID" in the
  * same folder, fsync, rename). Returns 0, or -1 with err ("report.html:

@@ -7,7 +7,7 @@
 
 #include "etl/report/report_data.h"
 #include "etl/report/report_table.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 /* --- rejects.csv ------------------------------------------------------------- */
 

@@ -14,7 +14,7 @@
 #define ATTR_REPORT_PAGE_H
 
 #include "etl/report/report_data.h"
-#include "transforms/strbuf.h"
+#include "transforms/base/strbuf.h"
 
 /* Caps that keep the page small and readable whatever the data's size. */
 #define REPORT_TOP_CAMPAIGNS 15

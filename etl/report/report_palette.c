@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 /* Tableau 10 (2016), its grey replaced by a teal so that no channel is
  * mistaken for the greys of "other" and "unattributed". */

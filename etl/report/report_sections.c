@@ -12,7 +12,7 @@
 #include "etl/report/report_sections.h"
 #include "etl/report/svg_chart.h"
 #include "transforms/credit.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define NONE_CAMPAIGN "(none)"
 #define CAMPAIGN_COLOR "#5a6f8a"

@@ -8,7 +8,7 @@
 
 #include "etl/report/report_data.h"
 #include "etl/report/report_palette.h"
-#include "transforms/strbuf.h"
+#include "transforms/base/strbuf.h"
 
 struct page_ctx {
   const struct report_data *d;

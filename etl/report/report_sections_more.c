@@ -11,7 +11,7 @@
 #include "etl/report/report_page.h"
 #include "etl/report/report_sections.h"
 #include "etl/report/svg_chart.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define FUNNEL_COLOR "#4e79a7"
 #define LEAD_COLOR "#5a6f8a"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 int parse_fixed(const char *s, int places, int64_t *out) {
   bool neg = *s == '-';

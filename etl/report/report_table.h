@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/reader.h"
-#include "transforms/strbuf.h"
+#include "etl/input/reader.h"
+#include "transforms/base/strbuf.h"
 
 #define RTABLE_MAX_COLS 24
 

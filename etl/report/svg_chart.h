@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "transforms/strbuf.h"
+#include "transforms/base/strbuf.h"
 
 /* Writes a label of v (a compact tick or bar label, or the exact value of a
  * tooltip) into out. */
