@@ -146,7 +146,7 @@ static int run(const struct options *o) {
       rc = ETL_EXIT_OK;
       if (stage_log_level_from_env() >= STAGE_LOG_INFO)
         stage_log_line(PROG, "%s: %zu bytes, %zu models, %zu channels, %zu campaigns, %.2f s",
-                       out, page.len, d.nmodels, d.nchannels, d.ncampaigns,
+                       o->out ? o->out : "report.html", page.len, d.nmodels, d.nchannels, d.ncampaigns,
                        stage_log_seconds() - t0);
     }
   }
