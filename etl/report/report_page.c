@@ -8,6 +8,7 @@
 
 #include "etl/report/html_writer.h"
 #include "etl/report/report_format.h"
+#include "etl/report/report_palette.h"
 #include "etl/report/report_sections.h"
 
 /* The style sheet: a system font stack (no web font), tabular figures,
@@ -45,7 +46,7 @@ static const char style[] =
     "thead th{font-size:11.5px;color:var(--muted);border-bottom:1px solid var(--line);"
     "font-weight:600;vertical-align:bottom}\n"
     "th.group{text-align:center;border-bottom:2px solid var(--soft)}\n"
-    "tbody tr:last-child td{border-bottom:none}\n"
+    "tbody tr:last-child td,tbody tr:last-child th{border-bottom:none}\n"
     "tr.total td{font-weight:650;border-top:1px solid var(--line)}\n"
     ".num{text-align:right;white-space:nowrap}\n"
     "td.ok{color:var(--ok);font-weight:700;text-align:center}\n"
@@ -72,9 +73,13 @@ static const char style[] =
     ".c-band{fill:#f7f8fa}\n"
     "footer{color:var(--muted);font-size:12px;margin:6px 0 0}\n"
     "@page{size:A4 landscape;margin:10mm}\n"
-    "@media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}"
-    "section{border:none;border-radius:0;padding:0 0 6px;margin:0 0 12px}"
-    ".kpi{background:#fff}h1{font-size:22px}}\n"
+    "@media print{body{background:#fff;font-size:11px}main{max-width:none;padding:0}"
+    "section{border:none;border-radius:0;padding:0;margin:0 0 14px;break-inside:auto;"
+    "page-break-inside:auto}h1{font-size:22px}h2{font-size:16px}"
+    "h2,h3,.lede,.caption,.check{break-after:avoid;page-break-after:avoid}"
+    "svg,tr,.kpis,.keep{break-inside:avoid;page-break-inside:avoid}"
+    ".kpi{background:#fff;padding:8px 10px}.kpi .value{font-size:22px}"
+    "th,td{padding:3px 6px}table{font-size:11px}}\n"
     "@media (max-width:760px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}"
     "main{padding:16px}}\n";
 
@@ -94,7 +99,7 @@ void fmt_share_exact(int64_t micro, char out[64]) {
 }
 
 void section_open(struct strbuf *out, const char *id, const char *title, const char *lede) {
-  strbuf_addf(out, "<section id=\"%s\">\n<h2>", id);
+  strbuf_addf(out, "<section id=\"%s\">\n<div class=\"keep\">\n<h2>", id);
   html_text(out, title);
   strbuf_adds(out, "</h2>\n");
   if (lede) {
@@ -103,6 +108,8 @@ void section_open(struct strbuf *out, const char *id, const char *title, const c
     strbuf_adds(out, "</p>\n");
   }
 }
+
+void section_keep_end(struct strbuf *out) { strbuf_adds(out, "</div>\n"); }
 
 void section_close(struct strbuf *out) { strbuf_adds(out, "</section>\n"); }
 
@@ -179,9 +186,10 @@ void section_headline(struct strbuf *out, const struct page_ctx *p) {
   strbuf_addf(&lede, "Pipeline created and revenue won in the range, and how much of it each "
                      "attribution model credits to marketing touches. Amounts in %s.",
               p->currency);
-  section_open(out, "headline", "Headline", strbuf_str(&lede));
+  section_open(out, "headline", "Headline: what marketing is credited with", strbuf_str(&lede));
   strbuf_release(&lede);
   kpis(out, p);
+  section_keep_end(out);
   size_t bad = 0;
   for (size_t m = 0; m < d->nmodels; m++)
     bad += !model_balances(&d->models[m]);
@@ -221,7 +229,7 @@ void section_headline(struct strbuf *out, const struct page_ctx *p) {
       rfmt_fixed((int64_t)((__int128)m->revenue_attributed * 10000 / m->revenue_total), 2, 1, w);
       strbuf_addf(out, "<svg class=\"mini\" viewBox=\"0 0 100 8\" aria-hidden=\"true\">"
                        "<rect width=\"100\" height=\"8\" rx=\"2\" fill=\"#eaeef2\"/>"
-                       "<rect width=\"%s\" height=\"8\" rx=\"2\" fill=\"#4e79a7\"/></svg>",
+                       "<rect width=\"%s\" height=\"8\" rx=\"2\" fill=\"" REPORT_COLOR_NEUTRAL "\"/></svg>",
                   w);
     }
     strbuf_adds(out, "</td></tr>\n");
@@ -273,6 +281,7 @@ void section_run(struct strbuf *out, const struct page_ctx *p) {
                    "published tables in this folder, or an exact sum of them over the range; "
                    "amounts, ratios and percentages are rounded half away from zero, as in the "
                    "tables. Hover a bar for its exact value.</p>\n");
+  section_keep_end(out);
   section_close(out);
   strbuf_release(&s);
 }

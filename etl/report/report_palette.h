@@ -13,6 +13,8 @@
 
 #define REPORT_PALETTE_N 10
 #define REPORT_COLOR_OTHER "#9aa1a9"
+/* Bars that are not channels (campaigns, stages, lead sources, shares). */
+#define REPORT_COLOR_NEUTRAL "#5a6f8a"
 #define REPORT_COLOR_UNATTRIBUTED "#cfd4da"
 #define REPORT_UNATTRIBUTED "(unattributed)"
 

@@ -15,7 +15,6 @@
 #include "transforms/base/xalloc.h"
 
 #define NONE_CAMPAIGN "(none)"
-#define CAMPAIGN_COLOR "#5a6f8a"
 
 /* --- by channel under every model ---------------------------------------------- */
 
@@ -134,6 +133,7 @@ void section_channels(struct strbuf *out, const struct page_ctx *p) {
   section_open(out, "channels", "Revenue and pipeline by channel, every model side by side",
                strbuf_str(&lede));
   channel_chart(out, p, true, models);
+  section_keep_end(out);
   channel_chart(out, p, false, models);
   section_close(out);
   strbuf_release(&lede);
@@ -223,7 +223,7 @@ void section_campaigns(struct strbuf *out, const struct page_ctx *p) {
     rows[i].label = *name ? name : report_str(d, c->id);
     rows[i].sublabel = *report_str(d, c->type) ? report_str(d, c->type) : NULL;
     rows[i].value = c->sums.revenue;
-    rows[i].color = CAMPAIGN_COLOR;
+    rows[i].color = REPORT_COLOR_NEUTRAL;
     rfmt_compact(c->sums.pipeline, 100, cells[i][0]);
     rfmt_compact(c->sums.cost, 100, cells[i][1]);
     fmt_roi(c->sums.revenue, c->sums.cost, roi);
@@ -253,6 +253,7 @@ void section_campaigns(struct strbuf *out, const struct page_ctx *p) {
                               .axis_title = strbuf_str(&axis)};
     svg_bar_table(out, &t);
   }
+  section_keep_end(out);
   campaign_note(out, p, n, shown);
   section_close(out);
   strbuf_release(&lede);
@@ -349,6 +350,7 @@ void section_periods(struct strbuf *out, const struct page_ctx *p) {
   section_open(out, "periods", "Revenue by channel over time", strbuf_str(&lede));
   if (nx == 0 || ns == 0) {
     strbuf_adds(out, "<p class=\"muted\">No revenue in the range.</p>\n");
+    section_keep_end(out);
   } else {
     strbuf_addf(&axis, "Revenue won, %s (%s)", p->currency, p->first_model);
     struct svg_stack t = {.title = "Revenue by channel over time",
@@ -364,6 +366,7 @@ void section_periods(struct strbuf *out, const struct page_ctx *p) {
                           .min_step = 100,
                           .axis_title = strbuf_str(&axis)};
     svg_stack(out, &t);
+    section_keep_end(out);
     if (cols.per > 1)
       strbuf_addf(out, "<p class=\"note\">%zu periods: each column sums %zu consecutive "
                        "periods and is labelled by the first.</p>\n",

@@ -36,9 +36,12 @@ void fmt_share_tick(int64_t micro, char out[64]);
 void fmt_share_value(int64_t micro, char out[64]);
 void fmt_share_exact(int64_t micro, char out[64]);
 
-/* <h2> and the lede paragraph under it; `lede` is trusted markup-free text
- * that is escaped like data. */
+/* <section>, <h2> and the lede paragraph under it (text, escaped like
+ * data), inside a block that printing keeps on one page; the section
+ * writer ends that block with section_keep_end once its first chart or
+ * table is written, so a title never stands alone at the foot of a page. */
 void section_open(struct strbuf *out, const char *id, const char *title, const char *lede);
+void section_keep_end(struct strbuf *out);
 void section_close(struct strbuf *out);
 /* A <td class="num"> holding text (escaped). */
 void td_num(struct strbuf *out, const char *text);

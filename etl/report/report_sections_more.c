@@ -13,8 +13,6 @@
 #include "etl/report/svg_chart.h"
 #include "transforms/base/xalloc.h"
 
-#define FUNNEL_COLOR "#4e79a7"
-#define LEAD_COLOR "#5a6f8a"
 #define DASH "\xE2\x80\x93"
 #define MAX_FIT_ROWS 20
 
@@ -29,7 +27,7 @@ static void funnel_stages(struct strbuf *out, const struct report_data *d) {
     char won[RFMT_LEN], lost[RFMT_LEN], open[RFMT_LEN];
     rows[s].label = report_str(d, st->name);
     rows[s].value = st->reached;
-    rows[s].color = FUNNEL_COLOR;
+    rows[s].color = REPORT_COLOR_NEUTRAL;
     rfmt_compact(st->reached_pipeline, 100, cells[s][0]);
     rfmt_count(st->advanced, cells[s][1]);
     rfmt_percent(st->advanced, st->reached, 2, cells[s][2]);
@@ -128,7 +126,7 @@ static void funnel_leads(struct strbuf *out, const struct page_ctx *p) {
   for (size_t i = 0; i < shown; i++) {
     rows[i].label = report_str(d, rk[i]->id);
     rows[i].value = rk[i]->pipeline;
-    rows[i].color = LEAD_COLOR;
+    rows[i].color = REPORT_COLOR_NEUTRAL;
     rfmt_count(rk[i]->reached, cells[i][0]);
     rfmt_count(rk[i]->won, cells[i][1]);
     rfmt_percent(rk[i]->won, rk[i]->reached, 1, cells[i][2]);
@@ -169,10 +167,10 @@ void section_funnel(struct strbuf *out, const struct page_ctx *p) {
                "won, lost and open: where the opportunities of the stage ended up.");
   if (p->d->nstages == 0)
     strbuf_adds(out, "<p class=\"muted\">No opportunity reached a configured stage.</p>\n");
-  else {
+  else
     funnel_stages(out, p->d);
-    funnel_medians(out, p->d);
-  }
+  section_keep_end(out);
+  funnel_medians(out, p->d);
   funnel_leads(out, p);
   section_close(out);
 }
@@ -275,8 +273,12 @@ void section_fit(struct strbuf *out, const struct page_ctx *p) {
     while (j < d->nfits && d->fits[j].model == d->fits[i].model)
       j++;
     fit_model(out, p, i, j);
+    if (i == 0)
+      section_keep_end(out);
     i = j;
   }
+  if (d->nfits == 0)
+    section_keep_end(out);
   section_close(out);
 }
 
@@ -383,6 +385,7 @@ void section_quality(struct strbuf *out, const struct page_ctx *p) {
               e, d->nerrors == 1 ? "" : "s", w, d->nwarnings == 1 ? "" : "s");
   section_open(out, "quality", "Data quality", strbuf_str(&lede));
   quality_inputs(out, d);
+  section_keep_end(out);
   quality_reasons(out, d);
   section_close(out);
   strbuf_release(&lede);

@@ -292,6 +292,11 @@ static void test_page(void) {
   CHECK_I64(count_of(a, "<section id=\"model-fit\">"), 1);
   CHECK(strstr(a, "<script") == NULL);
   CHECK(strstr(a, "Best lead sources") != NULL);
+  /* blocks balanced: one kept-together head per section */
+  CHECK_I64(count_of(a, "<div"), count_of(a, "</div>"));
+  CHECK_I64(count_of(a, "<div class=\"keep\">"), count_of(a, "<section "));
+  CHECK_I64(count_of(a, "<section "), 8);
+  CHECK_I64(count_of(a, "</section>"), 8);
   CHECK(strstr(a, ">62.5%<") != NULL); /* Email's share under markov */
   free(a);
 
