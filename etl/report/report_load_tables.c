@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "etl/report/report_data.h"
+#include "etl/report/report_periods.h"
 #include "etl/report/report_table.h"
 #include "transforms/base/xalloc.h"
 
@@ -188,7 +189,6 @@ static void chan_finish(struct report_data *d, struct chan_load *L) {
   uint32_t *pwhere = sort_order(pk, np);
 
   str_id *channels = xcalloc(nc ? nc : 1, sizeof *channels);
-  size_t ncells = nc * np > 0 ? nc * np : 1;
   struct report_sums *sums = xcalloc(nc * nm > 0 ? nc * nm : 1, sizeof *sums);
   for (size_t c = 0; c < nc; c++) {
     channels[cwhere[c]] = d->channels[c];
@@ -197,6 +197,20 @@ static void chan_finish(struct report_data *d, struct chan_load *L) {
   struct report_period *periods = xcalloc(np ? np : 1, sizeof *periods);
   for (size_t p = 0; p < np; p++)
     periods[pwhere[p]] = d->periods[p];
+  /* the quiet periods between, which have no rows, become empty columns */
+  uint32_t *filled_at = xcalloc(np ? np : 1, sizeof *filled_at);
+  size_t nfilled;
+  struct report_period *filled =
+      report_periods_complete(&d->pool, periods, np, &nfilled, filled_at);
+  if (filled) {
+    for (size_t p = 0; p < np; p++)
+      pwhere[p] = filled_at[pwhere[p]];
+    free(periods);
+    periods = filled;
+    np = nfilled;
+  }
+  free(filled_at);
+  size_t ncells = nc * np > 0 ? nc * np : 1;
   d->by_period_revenue = xcalloc(ncells, sizeof *d->by_period_revenue);
   d->by_period_pipeline = xcalloc(ncells, sizeof *d->by_period_pipeline);
   for (size_t i = 0; i < L->ncells; i++) {
@@ -210,6 +224,7 @@ static void chan_finish(struct report_data *d, struct chan_load *L) {
   d->channels = channels;
   d->channel_sums = sums;
   d->periods = periods;
+  d->nperiods = np;
   free(ck);
   free(pk);
   free(cwhere);
