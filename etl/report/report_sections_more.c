@@ -18,40 +18,46 @@
 
 /* --- funnel -------------------------------------------------------------------- */
 
+/* A count for a narrow column: exact while short ("91,335"), else compact
+ * ("1.23M"). */
+static void count_cell(int64_t n, char out[RFMT_LEN]) {
+  rfmt_count(n, out);
+  if (strlen(out) > 7)
+    rfmt_compact(n, 1, out);
+}
+
 static void funnel_stages(struct strbuf *out, const struct report_data *d) {
   size_t n = d->nstages;
   struct svg_bar_row *rows = xcalloc(n ? n : 1, sizeof *rows);
-  char (*cells)[4][4 * RFMT_LEN] = xcalloc(n ? n : 1, sizeof *cells);
+  char (*cells)[6][RFMT_LEN] = xcalloc(n ? n : 1, sizeof *cells);
   for (size_t s = 0; s < n; s++) {
     const struct report_stage *st = &d->stages[s];
-    char won[RFMT_LEN], lost[RFMT_LEN], open[RFMT_LEN];
     rows[s].label = report_str(d, st->name);
     rows[s].value = st->reached;
     rows[s].color = REPORT_COLOR_NEUTRAL;
     rfmt_compact(st->reached_pipeline, 100, cells[s][0]);
-    rfmt_count(st->advanced, cells[s][1]);
+    count_cell(st->advanced, cells[s][1]);
     rfmt_percent(st->advanced, st->reached, 2, cells[s][2]);
-    rfmt_count(st->won, won);
-    rfmt_count(st->lost, lost);
-    rfmt_count(st->open, open);
-    snprintf(cells[s][3], sizeof cells[s][3], "%s \xC2\xB7 %s \xC2\xB7 %s", won, lost, open);
-    for (int k = 0; k < 4; k++)
+    count_cell(st->won, cells[s][3]);
+    count_cell(st->lost, cells[s][4]);
+    count_cell(st->open, cells[s][5]);
+    for (int k = 0; k < 6; k++)
       rows[s].cells[k] = cells[s][k];
   }
   struct svg_bar_table t = {
       .title = "Funnel by stage",
       .label_head = "Stage",
       .value_head = "Opportunities reaching the stage",
-      .cell_heads = {"Pipeline", "Advanced", "Conversion", "Won \xC2\xB7 lost \xC2\xB7 open"},
-      .ncells = 4,
+      .cell_heads = {"Pipeline", "Advanced", "Conversion", "Won", "Lost", "Open"},
+      .ncells = 6,
       .rows = rows,
       .nrows = n,
       .fmt = fmt_count_compact,
       .exact = fmt_count_exact,
       .min_step = 1,
       .axis_title = "Opportunities (count), summed over the cohorts of the range",
-      .label_w = 200,
-      .cell_w = 108};
+      .label_w = 190,
+      .cell_w = 78};
   svg_bar_table(out, &t);
   free(rows);
   free(cells);
