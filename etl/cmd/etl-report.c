@@ -101,26 +101,29 @@ static int parse_args(int argc, char **argv, struct options *o) {
 }
 
 /* Currency and period kind from the config: -c, else the manifest's config
- * when unchanged; without either the page says "corporate currency". */
+ * when it is unchanged (same SHA-256); without either the page says
+ * "corporate currency". Returns -1 to go on, or the exit code of a config
+ * given with -c that does not load. */
 static int apply_config(struct report_data *d, const char *given) {
-  const char *path = given ? given : report_str(d, d->config_path);
-  if (!given) {
-    char hex[SHA256_HEX_LEN + 1];
-    if (report_file_sha256(path, hex) < 0 || strcmp(hex, report_str(d, d->config_sha256)) != 0)
-      return -1;
+  char *path = xstrdup(given ? given : report_str(d, d->config_path));
+  char hex[SHA256_HEX_LEN + 1];
+  if (!given &&
+      (report_file_sha256(path, hex) < 0 || strcmp(hex, report_str(d, d->config_sha256)) != 0)) {
+    free(path);
+    return -1;
   }
   struct etl_config cfg;
   struct strbuf err = STRBUF_INIT;
   int rc = -1;
-  if (etl_config_load(&cfg, path, &err) == 0) {
+  if (etl_config_load(&cfg, path, &err) == 0)
     report_data_set_config(d, cfg.currency, period_kind_name(cfg.period));
-    rc = -1;
-  } else if (given) {
+  else if (given) {
     fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
     rc = ETL_EXIT_USAGE;
   }
   etl_config_release(&cfg);
   strbuf_release(&err);
+  free(path);
   return rc;
 }
 

@@ -130,15 +130,6 @@ void rfmt_percent(int64_t num, int64_t den, int decimals, char out[RFMT_LEN]) {
   with_percent(tmp, out);
 }
 
-void rfmt_ratio4(int64_t num, int64_t den, char out[RFMT_LEN]) {
-  if (den == 0) {
-    out[0] = '\0';
-    return;
-  }
-  u128 r = div_round(mag64(num) * 10000, mag64(den));
-  put_scaled((num < 0) != (den < 0), r, 4, out);
-}
-
 void rfmt_ratio_as_percent(const char *s, char out[RFMT_LEN]) {
   if (!*s) {
     out[0] = '\0';

@@ -44,8 +44,4 @@ void rfmt_percent(int64_t num, int64_t den, int decimals, char out[RFMT_LEN]);
  * at least two decimals; anything else is copied with a '%' appended. */
 void rfmt_ratio_as_percent(const char *ratio, char out[RFMT_LEN]);
 
-/* num / den (den != 0) rounded half away from zero to 4 decimals, as the
- * tables print conversion rates ("0.6667"). */
-void rfmt_ratio4(int64_t num, int64_t den, char out[RFMT_LEN]);
-
 #endif

@@ -45,12 +45,6 @@ static const char *fixed(int64_t v, int places, int shown) {
   return out;
 }
 
-static const char *ratio4(int64_t num, int64_t den) {
-  static char out[RFMT_LEN];
-  rfmt_ratio4(num, den, out);
-  return out;
-}
-
 static const char *group(const char *s) {
   static char out[RFMT_LEN];
   rfmt_group(s, out);
@@ -151,7 +145,7 @@ static void test_ratio_as_percent(void) {
   CHECK_STR(as_percent("1.5"), "1.5%"); /* one decimal: not moved */
 }
 
-static void test_fixed_and_ratio4(void) {
+static void test_fixed(void) {
   CHECK_STR(fixed(3500000, 6, 1), "3.5");
   CHECK_STR(fixed(3450000, 6, 1), "3.5"); /* 3.45: half away from zero */
   CHECK_STR(fixed(3449999, 6, 1), "3.4");
@@ -159,12 +153,6 @@ static void test_fixed_and_ratio4(void) {
   CHECK_STR(fixed(-49999, 6, 1), "0.0");
   CHECK_STR(fixed(1234567890000, 6, 0), "1,234,568");
   CHECK_STR(fixed(98123, 2, 1), "981.2");
-  CHECK_STR(ratio4(2, 3), "0.6667");
-  CHECK_STR(ratio4(1, 20000), "0.0001"); /* exactly half of the last place */
-  CHECK_STR(ratio4(1, 20001), "0.0000");
-  CHECK_STR(ratio4(-1, 20000), "-0.0001");
-  CHECK_STR(ratio4(7, 7), "1.0000");
-  CHECK_STR(ratio4(1, 0), "");
 }
 
 int main(void) {
@@ -173,6 +161,6 @@ int main(void) {
   test_compact();
   test_percent();
   test_ratio_as_percent();
-  test_fixed_and_ratio4();
+  test_fixed();
   return check_exit();
 }
