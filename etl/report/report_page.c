@@ -80,6 +80,8 @@ static const char style[] =
     "svg,tr,.kpis,.keep{break-inside:avoid;page-break-inside:avoid}"
     ".kpi{background:#fff;padding:8px 10px}.kpi .value{font-size:22px}"
     "th,td{padding:3px 6px}table{font-size:11px}}\n"
+    ".scroll{overflow-x:auto}\n"
+    "@media screen and (max-width:1100px){svg.mini{display:none}th,td{padding:5px 5px}}\n"
     "@media (max-width:760px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}"
     "main{padding:16px}}\n";
 
@@ -201,7 +203,8 @@ void section_headline(struct strbuf *out, const struct page_ctx *p) {
     strbuf_addf(out, "<p class=\"check fail\" data-check=\"fail\">\xE2\x9C\x97 %zu model%s do not "
                      "reconcile: attributed + unattributed differs from the total.</p>\n",
                 bad, bad == 1 ? "" : "s");
-  strbuf_adds(out, "<table class=\"recon\"><thead><tr><th rowspan=\"2\">Model</th>"
+  strbuf_adds(out, "<div class=\"scroll\"><table class=\"recon\"><thead><tr>"
+                   "<th rowspan=\"2\">Model</th>"
                    "<th class=\"group\" colspan=\"4\">Pipeline created</th>"
                    "<th class=\"group\" colspan=\"4\">Revenue won</th>"
                    "<th rowspan=\"2\" class=\"num\">Revenue credited</th></tr><tr>");
@@ -234,7 +237,7 @@ void section_headline(struct strbuf *out, const struct page_ctx *p) {
     }
     strbuf_adds(out, "</td></tr>\n");
   }
-  strbuf_adds(out, "</tbody></table>\n<p class=\"note\">Pipeline: opportunities created in the "
+  strbuf_adds(out, "</tbody></table></div>\n<p class=\"note\">Pipeline: opportunities created in the "
                    "range; revenue: won opportunities closed in the range. Unattributed: "
                    "opportunities with no marketing touch the model can credit.</p>\n");
   section_close(out);
