@@ -3,8 +3,8 @@
 # DevTools protocol): the fixtures' report loads with no request but its
 # own file, no console error, every section, and headline numbers equal to
 # reconciliation.csv; it prints (A4 landscape PDF) and is screenshotted.
-# With sample funnel.csv and model_fit.csv added, the funnel and model-fit
-# sections appear too. The checker itself is shown to fail on a page that
+# A run with markov and shapley adds the model-fit section; with sample
+# funnel.csv and model_fit.csv added, the funnel section appears too. The checker itself is shown to fail on a page that
 # lacks a section, misstates a number or requests another file.
 # UPDATE_SCREENSHOT=1 copies the screenshot to docs/report.png.
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +49,16 @@ browser_check --html full/report.html --sections "$base,funnel,model-fit" \
   --recon full/reconciliation.csv --none script \
   --text 'Best lead sources' --text 'Partner Referral' --text 'markov' --text 'shapley' \
   || fail "the full report fails in the browser"
+
+# a run with the data-driven models publishes model_fit.csv: its section appears
+make_conf "$SCRATCH/dd" "models = first_touch, linear, markov, shapley"
+(cd "$SCRATCH/dd" && "$ETL" run -c pipeline.conf --as-of "$AS_OF" --quiet >run.out 2>run.err) ||
+  { cat "$SCRATCH/dd/run.err" >&2; fail "the run with markov and shapley failed"; }
+dd=$(published_dir "$SCRATCH/dd/out")
+[ -f "$dd/model_fit.csv" ] || fail "no model_fit.csv published"
+browser_check --html "$dd/report.html" --sections "$base,model-fit" --none '#funnel' \
+  --recon "$dd/reconciliation.csv" --none script --text 'removal effect' --text 'Shapley value' \
+  || fail "the report with the data-driven models fails in the browser"
 
 # the checker fails when it should: a section missing, a number wrong, a request
 sed 's/<section id="campaigns">/<section id="elsewhere">/' "$pub/report.html" >no_section.html
