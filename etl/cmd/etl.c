@@ -1,7 +1,8 @@
 /* etl: the driver (CONTRACT §6, STAGES.md "etl (driver)"). Parses the
  * command line, loads the config, then chains the stage programs
- * etl-normalize and etl-attribute in hidden folders of out_dir and publishes
- * their tables atomically with a manifest; `etl check` hands over to
+ * etl-normalize and etl-attribute in hidden folders of out_dir, has
+ * etl-report write report.html beside their tables, and publishes them
+ * atomically with a manifest; `etl check` hands over to
  * `etl-normalize --check`. With --shards N the attribution runs as N shard
  * tasks and etl-merge, locally (executor_local.h) or as Slurm jobs
  * (executor_slurm.h). The pieces live in the library: run_stage.h
