@@ -1,6 +1,7 @@
 /* The Salesforce entities of the normalize stage (CONTRACT.md §1.1, §2,
- * §9): Campaign, Lead, Contact, Opportunity, OpportunityContactRole and
- * CampaignMember, read from the CRM archive or directory in dependency order
+ * §9): Campaign, Lead, Contact, Opportunity, OpportunityContactRole,
+ * CampaignMember and the optional OpportunityHistory, read from the CRM
+ * archive or directory in dependency order
  * so that every reference can be checked against rows already kept. Each
  * row goes through the checks in the contract's order: field count (the
  * table), IsDeleted, values, references, duplicate key. */
@@ -10,6 +11,7 @@
 #include "etl/normalize.h"
 #include "etl/reader.h"
 #include "transforms/calendar.h"
+#include "transforms/funnel_stages.h"
 #include "transforms/xalloc.h"
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
@@ -35,6 +37,14 @@ static str_id opt_sfid(struct norm_state *st, struct input_table *t, size_t col)
 static str_id opt_text(struct norm_state *st, struct input_table *t, size_t col) {
   size_t n;
   const char *s = input_table_get(t, col, &n);
+  return norm_text(st, s, n);
+}
+
+/* A cell trimmed as the funnel compares stage names (StageName, LeadSource). */
+static str_id trimmed_text(struct norm_state *st, struct input_table *t, size_t col) {
+  size_t n;
+  const char *s = input_table_get(t, col, &n);
+  s = funnel_trim(s, &n);
   return norm_text(st, s, n);
 }
 
@@ -198,11 +208,13 @@ static void contact_row(struct norm_state *st, struct input_table *t, struct idm
 }
 
 /* --- Opportunity ------------------------------------------------------------ */
-enum { OP_ID, OP_ACCOUNT, OP_CREATED, OP_CLOSE, OP_CLOSED, OP_WON, OP_AMOUNT, OP_CUR, OP_CAMPAIGN, OP_DEL };
+enum { OP_ID, OP_ACCOUNT, OP_CREATED, OP_CLOSE, OP_CLOSED, OP_WON, OP_AMOUNT, OP_CUR, OP_CAMPAIGN, OP_DEL,
+       OP_STAGE, OP_SOURCE };
 static const struct col_spec opp_cols[] = {
     {"Id", true},       {"AccountId", true},         {"CreatedDate", true}, {"CloseDate", true},
     {"IsClosed", true}, {"IsWon", true},             {"Amount", true},
-    {"CurrencyIsoCode", false}, {"CampaignId", false}, {"IsDeleted", false}};
+    {"CurrencyIsoCode", false}, {"CampaignId", false}, {"IsDeleted", false},
+    {"StageName", false}, {"LeadSource", false}};
 
 static int convert_or_reject(struct norm_state *st, struct input_table *t, str_id id, str_id cur,
                              int32_t day, const char *what, int64_t cents, int64_t *out) {
@@ -262,6 +274,8 @@ static void opportunity_row(struct norm_state *st, struct input_table *t, struct
                  SECS_PER_DAY - 1;
   o->pipeline_cents = pipeline;
   o->revenue_cents = revenue;
+  o->stage = trimmed_text(st, t, OP_STAGE);
+  o->lead_source = trimmed_text(st, t, OP_SOURCE);
   idmap_put(&st->opp_by_id, id, (uint32_t)st->ds->nopps++);
   input_table_stats(t)->kept++;
 }
@@ -372,6 +386,47 @@ static void member_row(struct norm_state *st, struct input_table *t, struct idma
   input_table_stats(t)->kept++;
 }
 
+/* --- OpportunityHistory (optional) ---------------------------------------- */
+enum { HI_ID, HI_OPP, HI_CREATED, HI_STAGE, HI_DEL };
+static const struct col_spec history_cols[] = {
+    {"Id", true}, {"OpportunityId", true}, {"CreatedDate", true}, {"StageName", true},
+    {"IsDeleted", false}};
+
+static void history_row(struct norm_state *st, struct input_table *t, struct idmap *seen) {
+  str_id id, opp;
+  if (row_key(st, t, HI_ID, &id) != 0 || norm_skip_deleted(st, t, HI_DEL, S(st, id)))
+    return;
+  struct ts_value created;
+  if (required_ref(st, t, HI_OPP, id, &opp) != 0 ||
+      norm_ts(st, t, HI_CREATED, S(st, id), true, &created, NULL) != 0)
+    return;
+  size_t n;
+  const char *stage = input_table_get(t, HI_STAGE, &n);
+  stage = funnel_trim(stage, &n);
+  if (n == 0) { /* stage names are trimmed: blank is missing */
+    norm_reject_missing(st, t, HI_STAGE, S(st, id));
+    return;
+  }
+  uint32_t oi, prev;
+  if (!idmap_get(&st->opp_by_id, opp, &oi)) {
+    unknown_ref(st, t, HI_OPP, id, opp);
+    return;
+  }
+  if (idmap_get(seen, id, &prev)) {
+    reject_dup(st, t, HI_ID, id);
+    return;
+  }
+  idmap_put(seen, id, 0);
+  XGROW(st->ds->history, st->caphistory, st->ds->nhistory + 1);
+  struct ds_history *h = &st->ds->history[st->ds->nhistory++];
+  memset(h, 0, sizeof(*h));
+  h->id = id;
+  h->opp = oi; /* index before the opportunities are sorted (normalize_finish) */
+  h->created = created.utc;
+  h->stage = norm_text(st, stage, n);
+  input_table_stats(t)->kept++;
+}
+
 /* --- driver of this file ---------------------------------------------------- */
 typedef void (*row_fn)(struct norm_state *, struct input_table *, struct idmap *);
 
@@ -380,21 +435,29 @@ struct crm_entity {
   const struct col_spec *cols;
   size_t ncols;
   row_fn row;
+  bool optional; /* an absent entry is no fault */
 };
 
 static const struct crm_entity crm_entities[] = {
-    {"Campaign", campaign_cols, NCOLS(campaign_cols), campaign_row},
-    {"Lead", lead_cols, NCOLS(lead_cols), lead_row},
-    {"Contact", contact_cols, NCOLS(contact_cols), contact_row},
-    {"Opportunity", opp_cols, NCOLS(opp_cols), opportunity_row},
-    {"OpportunityContactRole", role_cols, NCOLS(role_cols), role_row},
-    {"CampaignMember", member_cols, NCOLS(member_cols), member_row},
+    {"Campaign", campaign_cols, NCOLS(campaign_cols), campaign_row, false},
+    {"Lead", lead_cols, NCOLS(lead_cols), lead_row, false},
+    {"Contact", contact_cols, NCOLS(contact_cols), contact_row, false},
+    {"Opportunity", opp_cols, NCOLS(opp_cols), opportunity_row, false},
+    {"OpportunityContactRole", role_cols, NCOLS(role_cols), role_row, false},
+    {"CampaignMember", member_cols, NCOLS(member_cols), member_row, false},
+    /* last, so that the other inputs keep their place in the manifest */
+    {"OpportunityHistory", history_cols, NCOLS(history_cols), history_row, true},
 };
 
 static int read_entity(struct norm_state *st, struct etl_container *c, const struct crm_entity *e,
                        struct strbuf *err) {
   struct input_table t;
-  if (norm_open_crm(st, c, e->name, e->cols, e->ncols, &t, err) < 0)
+  int found = norm_open_crm(st, c, e->name, e->cols, e->ncols, &t, err);
+  if (found == 0 && e->optional) {
+    strbuf_reset(err);
+    return 0;
+  }
+  if (found <= 0)
     return -1;
   int rc = 0;
   if (!st->check_only) {

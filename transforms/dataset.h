@@ -11,7 +11,9 @@
  *  - opportunities sorted by id (bytewise), ids unique, fx already applied;
  *  - links sorted by (opp, person), unique: contact roles and converted
  *    leads (account_based linking is done by the attribution stage);
- *  - costs in file order, already converted to corporate cents. */
+ *  - costs in file order, already converted to corporate cents;
+ *  - history (OpportunityHistory rows of kept opportunities) sorted by
+ *    (opp, CreatedDate, Id bytewise), ids unique. */
 #ifndef ATTR_DATASET_H
 #define ATTR_DATASET_H
 
@@ -56,6 +58,8 @@ struct ds_opportunity {
   str_id id, account;
   uint32_t campaign;      /* Primary Campaign Source index, or DS_NONE */
   uint32_t flags;         /* DS_OPP_CLOSED | DS_OPP_WON */
+  str_id stage;           /* StageName, trimmed */
+  str_id lead_source;     /* LeadSource, trimmed */
   int64_t created;        /* CreatedDate, UTC seconds */
   int64_t close_end;      /* end of CloseDate: 23:59:59 at naive offset, UTC s */
   int32_t close_day;      /* CloseDate written date, day number */
@@ -78,6 +82,16 @@ struct ds_cost {
   int64_t cents;     /* corporate cents */
 };
 
+/* One kept OpportunityHistory row (contract §1.1): a stage, amount,
+ * probability or close date change of an opportunity. */
+struct ds_history {
+  str_id id;
+  uint32_t opp;    /* index into opps */
+  int64_t created; /* CreatedDate, UTC seconds */
+  str_id stage;    /* StageName, trimmed (never empty) */
+  uint32_t pad;
+};
+
 struct dataset {
   struct strpool strings;
   struct ds_campaign *campaigns;
@@ -92,6 +106,8 @@ struct dataset {
   size_t nlinks;
   struct ds_cost *costs;
   size_t ncosts;
+  struct ds_history *history; /* empty without OpportunityHistory.csv */
+  size_t nhistory;
 };
 
 void dataset_init(struct dataset *ds);

@@ -156,7 +156,8 @@ static const char *check_entities(const struct dataset *ds) {
   }
   for (size_t o = 0; o < ds->nopps; o++) {
     const struct ds_opportunity *x = &ds->opps[o];
-    if (!str_ok(ds, x->id) || !str_ok(ds, x->account) || !idx_ok(x->campaign, ds->ncampaigns, true))
+    if (!str_ok(ds, x->id) || !str_ok(ds, x->account) || !str_ok(ds, x->stage) ||
+        !str_ok(ds, x->lead_source) || !idx_ok(x->campaign, ds->ncampaigns, true))
       return "opportunity with a bad reference";
   }
   for (size_t i = 0; i < ds->ncosts; i++) {
@@ -189,6 +190,21 @@ static const char *check_order(const struct dataset *ds) {
   return NULL;
 }
 
+/* The stage history: each row's references, ordered by (opp, CreatedDate). */
+static const char *check_history(const struct dataset *ds) {
+  for (size_t i = 0; i < ds->nhistory; i++) {
+    const struct ds_history *x = &ds->history[i];
+    if (!str_ok(ds, x->id) || !str_ok(ds, x->stage) || !idx_ok(x->opp, ds->nopps, false))
+      return "history row with a bad reference";
+    if (i > 0) {
+      const struct ds_history *y = &ds->history[i - 1];
+      if (y->opp > x->opp || (y->opp == x->opp && y->created > x->created))
+        return "history not sorted by opportunity and time";
+    }
+  }
+  return NULL;
+}
+
 int link_check(const struct dataset *ds, const char **why) {
   if (ds->ntouches >= UINT32_MAX) {
     *why = "too many touches";
@@ -197,6 +213,8 @@ int link_check(const struct dataset *ds, const char **why) {
   *why = check_entities(ds);
   if (!*why)
     *why = check_order(ds);
+  if (!*why)
+    *why = check_history(ds);
   return *why ? -1 : 0;
 }
 
