@@ -1,7 +1,7 @@
-/* The four tables of etl-attribute (CONTRACT.md §5.4, §5.5, §9 "Tables"):
+/* The tables of etl-attribute (CONTRACT.md §5.4, §5.5, §9 "Tables"):
  * attribution_by_campaign.csv, attribution_by_channel.csv,
  * touch_credits.csv.gz and reconciliation.csv, written with csvout into an
- * output folder. Runs every model of the config: the per-model group sums
+ * output folder, and funnel.csv (etl/funnel_table.h). Runs every model of the config: the per-model group sums
  * on worker threads (--jobs) while the calling thread streams the
  * touch_credits rows; the result is byte-identical for any number of jobs.
  * A sharded run writes partial results per shard instead and merges them
@@ -36,7 +36,7 @@ struct tables_input {
 #define TABLE_TOUCH_CREDITS "touch_credits.csv.gz"
 #define TABLE_RECONCILIATION "reconciliation.csv"
 
-/* Runs the models and writes the four tables into dir (which must exist).
+/* Runs the models and writes the tables into dir (which must exist).
  * *credit_rows gets the number of touch_credits data rows. Returns 0, or -1
  * with err ("out/touch_credits.csv.gz: No space left on device"). */
 int tables_write(const struct tables_input *in, const char *dir, uint64_t *credit_rows,
@@ -52,7 +52,7 @@ int tables_write_partial(const struct tables_input *in, const struct shard_heade
 
 /* etl-merge: reads the partials partials/0 .. partials/<n-1> of
  * hdr->nshards shards (each checked against hdr with its own index) and
- * writes the four tables into dir exactly as tables_write would have for
+ * writes the tables into dir exactly as tables_write would have for
  * the whole data set. Uses in->cfg, ds, g, r and base (lk, cover and jobs
  * are not used). 0 or -1 with err. */
 int tables_merge(const struct tables_input *in, const struct shard_header *hdr,

@@ -1,6 +1,6 @@
 /* etl-attribute: the attribution stage. Reads the normalized data set,
  * links people and touches to opportunities, applies every model of the
- * config and writes the four tables plus the range name (notes/STAGES.md).
+ * config and writes the tables (funnel.csv included) plus the range name (notes/STAGES.md).
  * With --shard I/N it does the same for one contiguous slice of the
  * opportunities and writes partial results for etl-merge (etl/shard.h). */
 #include <errno.h>
@@ -28,7 +28,7 @@ static const char usage_text[] =
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
-    "touch_credits.csv.gz and reconciliation.csv into DIR.\n"
+    "touch_credits.csv.gz, reconciliation.csv and funnel.csv into DIR.\n"
     "\n"
     "With --shard I/N, only shard I (from 0) of N: the opportunities\n"
     "[I*n/N, (I+1)*n/N) of the n in the data set (sorted by id), with every\n"

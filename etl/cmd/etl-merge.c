@@ -1,7 +1,8 @@
 /* etl-merge: the merge stage of a sharded run. Reads the partial results
  * that `etl-attribute --shard I/N --partial DIR/I` wrote for every shard,
- * adds them up and writes the four tables and the range name exactly as an
- * unsharded etl-attribute would have (etl/shard.h, etl/tables.h). */
+ * adds them up and writes the tables (funnel.csv included) and the range
+ * name exactly as an unsharded etl-attribute would have (etl/shard.h,
+ * etl/tables.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,10 @@ static const char usage_text[] =
     "\n"
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
-    "attribution_by_channel.csv, touch_credits.csv.gz and reconciliation.csv\n"
-    "into --out DIR, byte-identical to an unsharded etl-attribute. The config,\n"
-    "data set, --as-of, --from and --to must be those the shards ran with.\n"
+    "attribution_by_channel.csv, touch_credits.csv.gz, reconciliation.csv and\n"
+    "funnel.csv into --out DIR, byte-identical to an unsharded etl-attribute.\n"
+    "The config, data set, --as-of, --from and --to must be those the shards\n"
+    "ran with.\n"
     "\n"
     "  -c, --config CONF    pipeline.conf\n"
     "  --dataset FILE       dataset.bin written by etl-normalize\n"

@@ -6,7 +6,7 @@
 # --shard and etl-merge refuse bad options and foreign or damaged partials.
 . "$(dirname "$0")/lib.sh"
 
-TABLES="attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz reconciliation.csv rejects.csv"
+TABLES="attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz reconciliation.csv funnel.csv rejects.csv"
 
 published() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*'; }
 
@@ -47,6 +47,7 @@ check_config week "1 2 4 8" "" "period = week"
 check_config account "1 2 4 8" "" "account_based = true"
 check_config bom_fiscal "1 2 4 8" "" "excel_bom = true" "fiscal_year_start_month = 4" "period = quarter"
 check_config range "1 2 4 8" "--from 2024-02-10 --to 2024-11-03"
+check_config funnel_stages "1 3 8" "" "[funnel]" "stages = Qualification, Needs Analysis, Negotiation/Review"
 
 # --- the sharded stages' messages and the merge stage in the manifest ----------
 
