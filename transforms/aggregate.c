@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 #include "transforms/credit.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 /* --- Range ------------------------------------------------------------- */
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/config.h"
+#include "transforms/model.h"
 #include "transforms/attribution.h"
 #include "transforms/dataset.h"
 #include "transforms/period.h"

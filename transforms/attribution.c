@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "transforms/credit.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 void attr_scratch_init(struct attr_scratch *s) { memset(s, 0, sizeof(*s)); }
 

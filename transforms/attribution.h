@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/config.h"
+#include "transforms/model.h"
 #include "transforms/dataset.h"
 #include "transforms/link.h"
 

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 /* Budgets of one pcre2_match call. A field is a short value (a UTM
  * parameter, a host, a campaign type), for which an ordinary pattern needs a

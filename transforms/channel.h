@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "transforms/strbuf.h"
+#include "transforms/base/strbuf.h"
 
 enum rule_field {
   RF_UTM_SOURCE,

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/config.h"
+#include "transforms/model.h"
 #include "transforms/period.h"
 
 /* Milestone bit flags, in enum milestone order (FT=1, LC=2, OC=4, CW=8, LT=16). */

@@ -2,7 +2,7 @@
  * etl-attribute consumes. All text is interned in one string pool; all money
  * is already in integer cents of the corporate currency (fx applied); all
  * times are UTC seconds. Arrays of plain fixed-size structs so that the
- * intermediate file (etl/dataset_io.h) is the arrays written as they are.
+ * intermediate file (etl/common/dataset_io.h) is the arrays written as they are.
  *
  * Invariants established by etl-normalize:
  *  - campaigns sorted by id (bytewise), ids unique;
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "transforms/strpool.h"
+#include "transforms/base/strpool.h"
 
 #define DS_NONE UINT32_MAX /* "no index" for optional references */
 #define DS_NO_DAY INT32_MIN
@@ -50,7 +50,7 @@ struct ds_touch {
   uint32_t person;   /* index into persons */
   uint32_t campaign; /* index into campaigns, or DS_NONE */
   int64_t time;      /* UTC seconds */
-  uint32_t kind;     /* enum touch_kind (etl/config.h) */
+  uint32_t kind;     /* enum touch_kind (transforms/model.h) */
   uint32_t pad;
 };
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "transforms/strbuf.h"
+#include "transforms/base/strbuf.h"
 
 /* Salesforce's standard sales process, the default of `[funnel] stages`. */
 #define FUNNEL_DEFAULT_STAGES                                                         \

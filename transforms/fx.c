@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 void fx_table_init(struct fx_table *fx, const char *corporate) {
   memset(fx, 0, sizeof(*fx));

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 /* Indices built once over the data set. */
 struct link_index {

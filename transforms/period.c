@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 
 /* floor(a / b) for b > 0. */
 static int64_t floor_div(int64_t a, int64_t b) {

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "etl/config.h"
+#include "transforms/model.h"
 
 struct period_cfg {
   enum period_kind kind;

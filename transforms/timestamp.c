@@ -10,7 +10,7 @@
  * timestamp"), then the ranges ("no such day", "bad time", "bad UTC offset").
  * The date as written (before any offset) is kept as written_day: date
  * columns are bucketed by the day the export shows. */
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 #include "transforms/values.h"
 
 static const char ts_not_a_timestamp[] = "not a timestamp";

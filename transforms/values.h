@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "transforms/strbuf.h"
+#include "transforms/base/strbuf.h"
 
 /* --- Salesforce ids ------------------------------------------------------ */
 /* Writes the normalized id into out (must hold n + 4 bytes) and returns its

@@ -2,7 +2,7 @@
  * links people and touches to opportunities, applies every model of the
  * config and writes the tables (funnel.csv included) plus the range name (notes/STAGES.md).
  * With --shard I/N it does the same for one contiguous slice of the
- * opportunities and writes partial results for etl-merge (etl/shard.h). */
+ * opportunities and writes partial results for etl-merge (etl/attribute/shard.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/attr_setup.h"
-#include "etl/exitcodes.h"
-#include "etl/shard.h"
-#include "etl/stage_log.h"
-#include "etl/tables.h"
+#include "etl/attribute/attr_setup.h"
+#include "etl/common/exitcodes.h"
+#include "etl/attribute/shard.h"
+#include "etl/common/stage_log.h"
+#include "etl/attribute/tables.h"
 #include "transforms/link.h"
 
 #define PROG "etl-attribute"

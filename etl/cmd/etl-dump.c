@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "etl/dataset_io.h"
+#include "etl/common/dataset_io.h"
 
 int main(int argc, char **argv) {
   if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {

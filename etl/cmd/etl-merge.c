@@ -1,18 +1,18 @@
 /* etl-merge: the merge stage of a sharded run. Reads the partial results
  * that `etl-attribute --shard I/N --partial DIR/I` wrote for every shard,
  * adds them up and writes the tables (funnel.csv included) and the range
- * name exactly as an unsharded etl-attribute would have (etl/shard.h,
- * etl/tables.h). */
+ * name exactly as an unsharded etl-attribute would have
+ * (etl/attribute/shard.h, etl/attribute/tables.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/attr_setup.h"
-#include "etl/exitcodes.h"
-#include "etl/stage_log.h"
-#include "etl/shard.h"
-#include "etl/tables.h"
+#include "etl/attribute/attr_setup.h"
+#include "etl/common/exitcodes.h"
+#include "etl/common/stage_log.h"
+#include "etl/attribute/shard.h"
+#include "etl/attribute/tables.h"
 
 #define PROG "etl-merge"
 

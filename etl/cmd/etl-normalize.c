@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/config.h"
-#include "etl/dataset_io.h"
-#include "etl/exitcodes.h"
-#include "etl/normalize.h"
-#include "etl/stage_log.h"
+#include "etl/common/config.h"
+#include "etl/common/dataset_io.h"
+#include "etl/common/exitcodes.h"
+#include "etl/normalize/normalize.h"
+#include "etl/common/stage_log.h"
 
 static const char usage[] =
     "usage: etl-normalize -c FILE --work DIR\n"

@@ -26,20 +26,20 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "etl/stage_log.h"
-#include "etl/config.h"
-#include "etl/executor_local.h"
-#include "etl/executor_plan.h"
-#include "etl/executor_slurm.h"
-#include "etl/exitcodes.h"
-#include "etl/manifest.h"
-#include "etl/publish.h"
-#include "etl/run_stage.h"
-#include "etl/shard.h"
-#include "transforms/calendar.h"
-#include "transforms/strbuf.h"
+#include "etl/common/stage_log.h"
+#include "etl/common/config.h"
+#include "etl/driver/executor_local.h"
+#include "etl/driver/executor_plan.h"
+#include "etl/driver/executor_slurm.h"
+#include "etl/common/exitcodes.h"
+#include "etl/driver/manifest.h"
+#include "etl/driver/publish.h"
+#include "etl/driver/run_stage.h"
+#include "etl/attribute/shard.h"
+#include "transforms/base/calendar.h"
+#include "transforms/base/strbuf.h"
 #include "transforms/values.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #ifndef ATTR_VERSION
 #error "ATTR_VERSION must be defined (CMake defines it)"
@@ -290,7 +290,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
   }
   if (optind < argc)
     return usage_error("unexpected argument '%s'", argv[optind]);
-  /* the stages read their log level from ETL_LOG (etl/stage_log.h) */
+  /* the stages read their log level from ETL_LOG (etl/common/stage_log.h) */
   if (o->quiet || o->verbose)
     setenv("ETL_LOG", o->quiet ? "quiet" : "verbose", 1);
   if ((o->from && check_date("--from", o->from)) || (o->to && check_date("--to", o->to)))

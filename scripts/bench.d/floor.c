@@ -5,10 +5,10 @@
  *   floor --csv CRM_ZIP FILE.csv.gz...   also split into CSV records
  *
  * Raw mode reads each regular entry of the CRM archive through
- * etl/archive_entry.h (libarchive, the entry's deflate stream) and each
- * gzip file through etl/gzip_stream.h over etl/byte_source.h (zlib), in 1 MiB
+ * etl/input/archive_entry.h (libarchive, the entry's deflate stream) and each
+ * gzip file through etl/input/gzip_stream.h over etl/input/byte_source.h (zlib), in 1 MiB
  * reads: exactly the decompression etl-normalize pays, with no parsing.
- * --csv goes through etl/reader.h instead (the same layers plus libcsv
+ * --csv goes through etl/input/reader.h instead (the same layers plus libcsv
  * record splitting, line counting and the file-level limits), a floor for
  * any reader of these files. Prints the uncompressed bytes (and records) on
  * stdout; exits 1 on a read fault. */
@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "etl/archive_entry.h"
-#include "etl/byte_source.h"
-#include "etl/gzip_stream.h"
-#include "etl/reader.h"
-#include "transforms/strbuf.h"
+#include "etl/input/archive_entry.h"
+#include "etl/input/byte_source.h"
+#include "etl/input/gzip_stream.h"
+#include "etl/input/reader.h"
+#include "transforms/base/strbuf.h"
 
 #define READ_SIZE (1u << 20)
 

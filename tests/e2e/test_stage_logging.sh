@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Logging of etl-normalize for schedulers (etl/stage_log.h): with ETL_LOG
+# Logging of etl-normalize for schedulers (etl/common/stage_log.h): with ETL_LOG
 # unset or "info" one summary line on stderr (UTC time stamp, inputs, rows
 # read / kept / rejected, warnings, seconds) whose counts agree with
 # inputs.tsv; "quiet" prints nothing; "verbose" adds one line per input.

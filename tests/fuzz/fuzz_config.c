@@ -1,4 +1,4 @@
-/* Fuzz target for the pipeline.conf loader (etl/config.h): any bytes are
+/* Fuzz target for the pipeline.conf loader (etl/common/config.h): any bytes are
  * parsed as a config file from memory (no disk I/O); a config that loads
  * then classifies a few touches with its channel rules and answers the
  * lookups. Nothing may crash, hang (patterns run under a match limit) or
@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "etl/config.h"
+#include "etl/common/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

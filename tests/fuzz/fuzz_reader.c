@@ -1,4 +1,4 @@
-/* Fuzz target for etl/reader.h: the bytes are read as an in-memory input
+/* Fuzz target for etl/input/reader.h: the bytes are read as an in-memory input
  * (plain CSV or gzip, detected by magic) and as an in-memory archive (zip,
  * tar, tar.gz) whose Lead and Contact entries are read to the end. Every
  * record is checked for the reader's promises (NUL-terminated fields of the
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/reader.h"
-#include "transforms/strbuf.h"
+#include "etl/input/reader.h"
+#include "transforms/base/strbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 #include "transforms/values.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/dataset_io.h"
-#include "etl/reader.h"
+#include "etl/common/dataset_io.h"
+#include "etl/input/reader.h"
 #include "transforms/values.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 static int failures;
 

@@ -10,12 +10,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "etl/tables.h"
+#include "etl/attribute/tables.h"
 #include "tests/unit/check.h"
 #include "transforms/aggregate.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 #include "transforms/credit.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define DAY 86400
 #define W1 WEIGHT_SCALE

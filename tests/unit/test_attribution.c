@@ -8,9 +8,9 @@
 
 #include "tests/unit/check.h"
 #include "transforms/attribution.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 #include "transforms/credit.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define DAY 86400
 #define W(x) ((int64_t)((x) * 1000) * (WEIGHT_SCALE / 1000)) /* weight x, 3 decimals */

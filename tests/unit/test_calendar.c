@@ -1,6 +1,6 @@
 /* Calendar arithmetic: round trips, leap years, weekdays, negative days. */
 #include "tests/unit/check.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 
 int main(void) {
   CHECK_I64(cal_days_from_civil(1970, 1, 1), 0);

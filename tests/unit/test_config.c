@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "etl/config.h"
+#include "etl/common/config.h"
 #include "tests/unit/check.h"
 
 #define INPUT "[input]\ncrm = crm.zip\n" /* the one required input: 2 lines */

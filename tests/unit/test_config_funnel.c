@@ -4,7 +4,7 @@
  * plus the [columns "OpportunityHistory"] remap of the new entity. */
 #include <stdlib.h>
 
-#include "etl/config.h"
+#include "etl/common/config.h"
 #include "tests/unit/check.h"
 
 #define INPUT "[input]\ncrm = crm.zip\n" /* the one required input: 2 lines */

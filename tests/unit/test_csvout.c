@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "etl/csvout.h"
+#include "etl/common/csvout.h"
 #include "tests/unit/check.h"
 
 static char *slurp(const char *path, size_t *len) {

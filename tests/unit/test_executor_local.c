@@ -1,4 +1,4 @@
-/* The local executor (etl/executor_local.h) with a fake etl-attribute (a
+/* The local executor (etl/driver/executor_local.h) with a fake etl-attribute (a
  * shell script) in a stage folder: every shard runs once with its own
  * --shard and --partial, never more than `parallel` at once; a failing
  * shard stops the run with its status, starts nothing more and ends the
@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "etl/executor_local.h"
+#include "etl/driver/executor_local.h"
 #include "tests/unit/check.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 static char dir[] = "/tmp/test_executor_local.XXXXXX";
 

@@ -1,4 +1,4 @@
-/* The Slurm executor's pieces (etl/executor_slurm.h) without a cluster:
+/* The Slurm executor's pieces (etl/driver/executor_slurm.h) without a cluster:
  * sbatch's job id, squeue lines of this job and not of another, the end
  * states and the exit codes passed on, scontrol's ExitCode, and the job
  * script run by /bin/sh as a task would be: arguments with quotes and
@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "etl/executor_slurm.h"
+#include "etl/driver/executor_slurm.h"
 #include "tests/unit/check.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 static char dir[] = "/tmp/test_executor_slurm.XXXXXX";
 

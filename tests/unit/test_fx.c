@@ -2,7 +2,7 @@
  * next row, none before the first date, corporate currency at 1, duplicates
  * refused, exact conversion rounded half away from zero. */
 #include "tests/unit/check.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 #include "transforms/fx.h"
 
 static struct decimal rate(const char *s) {

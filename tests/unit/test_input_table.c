@@ -1,4 +1,4 @@
-/* Unit tests for etl/input_table.h: required columns (and [columns]
+/* Unit tests for etl/input/input_table.h: required columns (and [columns]
  * remaps), the field-count check, the NUL-byte rule (a NUL in any field
  * rejects the row, naming the canonical column or the header; other bytes,
  * invalid UTF-8 included, pass through), the order of those two checks, the
@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/config.h"
-#include "etl/input_table.h"
-#include "etl/rejects.h"
+#include "etl/common/config.h"
+#include "etl/input/input_table.h"
+#include "etl/common/rejects.h"
 #include "tests/unit/check.h"
 
 static const struct col_spec specs[] = {{"rate", true}, {"currency", true}, {"effective_date", false}};

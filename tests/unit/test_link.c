@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 #include "tests/unit/check.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 #include "transforms/link.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define DAY 86400
 

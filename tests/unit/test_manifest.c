@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "etl/manifest.h"
+#include "etl/driver/manifest.h"
 #include "tests/unit/check.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 static char *scratch;
 

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/config.h"
-#include "etl/normalize.h"
+#include "etl/common/config.h"
+#include "etl/normalize/normalize.h"
 #include "tests/unit/check.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 
 static char dir[64];
 

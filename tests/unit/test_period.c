@@ -4,7 +4,7 @@
 #include "transforms/period.h"
 
 #include "tests/unit/check.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 
 static int32_t day(int y, int m, int d) { return (int32_t)cal_days_from_civil(y, m, d); }
 

@@ -1,4 +1,4 @@
-/* Unit tests for etl/reader.h: CSV parsing rules, line numbers, gzip and
+/* Unit tests for etl/input/reader.h: CSV parsing rules, line numbers, gzip and
  * archive sources, containers and the file-level limits of CONTRACT.md §8
  * and §9 "File-level parsing". Every input is built at run time in a
  * scratch folder (kept when a check fails). */
@@ -9,10 +9,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "etl/reader.h"
+#include "etl/input/reader.h"
 #include "tests/unit/check.h"
-#include "transforms/strbuf.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/strbuf.h"
+#include "transforms/base/xalloc.h"
 
 #define MIB 1048576u
 

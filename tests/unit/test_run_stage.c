@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "etl/exitcodes.h"
-#include "etl/run_stage.h"
+#include "etl/common/exitcodes.h"
+#include "etl/driver/run_stage.h"
 #include "tests/unit/check.h"
 
 /* Runs `sh -c script` and returns run_stage's result code. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/sha256.h"
+#include "etl/common/sha256.h"
 #include "tests/unit/check.h"
 
 static void hex_of_a(size_t n, char hex[SHA256_HEX_LEN + 1]) {

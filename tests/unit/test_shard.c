@@ -1,4 +1,4 @@
-/* Shards (etl/shard.h): "I/N" parsing at its bounds, spans that tile the
+/* Shards (etl/attribute/shard.h): "I/N" parsing at its bounds, spans that tile the
  * opportunities for any N (more shards than opportunities included), the
  * credit record file and sums.bin written and read back exactly, and every
  * way the reader refuses a partial: another run's header, a cell outside the
@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/shard.h"
+#include "etl/attribute/shard.h"
 #include "tests/unit/check.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 static char dir[] = "/tmp/test_shard.XXXXXX";
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "tests/unit/check.h"
-#include "transforms/calendar.h"
+#include "transforms/base/calendar.h"
 
 #define MAXK 40 /* beyond the 32 parts split ranks on the stack */
 

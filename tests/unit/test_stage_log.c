@@ -1,4 +1,4 @@
-/* Unit tests for etl/stage_log.h: the ETL_LOG levels, the UTC log line, the
+/* Unit tests for etl/common/stage_log.h: the ETL_LOG levels, the UTC log line, the
  * progress text (bytes, percentage, rate, ETA, both sides of its cases),
  * and the progress line itself: drawn with '\r' only when enabled, at most
  * once per STAGE_PROGRESS_MIN_INTERVAL, erased by stage_progress_clear. */
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "etl/stage_log.h"
+#include "etl/common/stage_log.h"
 #include "tests/unit/check.h"
 
 static void test_levels(void) {

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 
 #include "tests/unit/check.h"
-#include "transforms/idmap.h"
-#include "transforms/strbuf.h"
-#include "transforms/strpool.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/idmap.h"
+#include "transforms/base/strbuf.h"
+#include "transforms/base/strpool.h"
+#include "transforms/base/xalloc.h"
 
 int main(void) {
   struct strpool p;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "tests/unit/check.h"
-#include "transforms/xalloc.h"
+#include "transforms/base/xalloc.h"
 
 #define FT MS_BIT(MS_FT)
 #define LC MS_BIT(MS_LC)

@@ -1,0 +1,147 @@
+/* Command lines and folders of a sharded run (see executor_plan.h). */
+#include "etl/common/stage_log.h"
+#include "etl/driver/executor_plan.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "transforms/base/calendar.h"
+#include "transforms/base/xalloc.h"
+
+void plan_argv_add(struct plan_argv *a, const char *arg, bool own) {
+  if (a->n >= PLAN_ARGV_MAX || (own && a->nowned >= sizeof a->owned / sizeof a->owned[0])) {
+    fprintf(stderr, "etl: internal error: command line too long\n");
+    abort();
+  }
+  if (own) {
+    char *copy = xstrdup(arg);
+    a->owned[a->nowned++] = copy;
+    arg = copy;
+  }
+  a->argv[a->n++] = arg;
+  a->argv[a->n] = NULL;
+}
+
+void plan_argv_release(struct plan_argv *a) {
+  for (size_t i = 0; i < a->nowned; i++)
+    free(a->owned[i]);
+  memset(a, 0, sizeof(*a));
+}
+
+static void add_owned(struct plan_argv *a, char *s) {
+  plan_argv_add(a, s, true);
+  free(s);
+}
+
+static void add_range(const struct exec_plan *p, struct plan_argv *a) {
+  plan_argv_add(a, "--as-of", false);
+  plan_argv_add(a, p->as_of, false);
+  if (p->from) {
+    plan_argv_add(a, "--from", false);
+    plan_argv_add(a, p->from, false);
+  }
+  if (p->to) {
+    plan_argv_add(a, "--to", false);
+    plan_argv_add(a, p->to, false);
+  }
+}
+
+void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a) {
+  memset(a, 0, sizeof(*a));
+  plan_argv_add(a, PLAN_NORMALIZE, false);
+  plan_argv_add(a, "-c", false);
+  plan_argv_add(a, p->config, false);
+  plan_argv_add(a, "--work", false);
+  plan_argv_add(a, p->work, false);
+}
+
+void plan_argv_attribute(const struct exec_plan *p, struct plan_argv *a) {
+  memset(a, 0, sizeof(*a));
+  plan_argv_add(a, PLAN_ATTRIBUTE, false);
+  plan_argv_add(a, "-c", false);
+  plan_argv_add(a, p->config, false);
+  plan_argv_add(a, "--dataset", false);
+  add_owned(a, plan_work_path(p, "dataset.bin"));
+  add_range(p, a);
+  if (p->threads) {
+    plan_argv_add(a, "--jobs", false);
+    add_owned(a, xasprintf("%u", p->threads));
+  }
+}
+
+void plan_argv_merge(const struct exec_plan *p, struct plan_argv *a) {
+  memset(a, 0, sizeof(*a));
+  plan_argv_add(a, PLAN_MERGE, false);
+  plan_argv_add(a, "-c", false);
+  plan_argv_add(a, p->config, false);
+  plan_argv_add(a, "--dataset", false);
+  add_owned(a, plan_work_path(p, "dataset.bin"));
+  plan_argv_add(a, "--partials", false);
+  add_owned(a, plan_work_path(p, "shards"));
+  plan_argv_add(a, "--shards", false);
+  add_owned(a, xasprintf("%u", p->nshards));
+  plan_argv_add(a, "--out", false);
+  plan_argv_add(a, p->tables, false);
+  add_range(p, a);
+  plan_argv_add(a, "--range-file", false);
+  add_owned(a, plan_work_path(p, "range"));
+}
+
+char *plan_stage_path(const struct exec_plan *p, const char *name) {
+  return xasprintf("%s/%s", p->stage_dir, name);
+}
+
+char *plan_work_path(const struct exec_plan *p, const char *rel) {
+  return xasprintf("%s/%s", p->work, rel);
+}
+
+static int make_dir(const struct exec_plan *p, const char *rel, struct strbuf *err) {
+  char *path = plan_work_path(p, rel);
+  int rc = 0;
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    strbuf_addf(err, "cannot create '%s': %s", path, strerror(errno));
+    rc = -1;
+  }
+  free(path);
+  return rc;
+}
+
+int plan_make_dirs(const struct exec_plan *p, bool slurm, struct strbuf *err) {
+  if (make_dir(p, "shards", err) < 0)
+    return -1;
+  if (!slurm)
+    return 0;
+  if (make_dir(p, "logs", err) < 0 || make_dir(p, "status", err) < 0 ||
+      make_dir(p, "slurm", err) < 0)
+    return -1;
+  return 0;
+}
+
+void plan_info(const struct exec_plan *p, const char *fmt, ...) {
+  if (p->quiet)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  stage_log_vline("etl", fmt, ap);
+  va_end(ap);
+}
+
+void plan_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("etl: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+double plan_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,78 @@
+/* What a sharded `etl run` executes, whatever runs it (README "Running on a
+ * cluster"): etl-normalize into the run's work folder, then etl-attribute
+ * once per shard (`--shard I/N --partial WORK/shards/I`), then etl-merge
+ * into the tables folder. The local executor (executor_local.h) and the
+ * Slurm executor (executor_slurm.h) share this description and the
+ * command lines built from it, so both run exactly the same stages.
+ *
+ * Work folder layout:
+ *   dataset.bin rejects.csv inputs.tsv   etl-normalize
+ *   shards/<I>/                          partial results of shard I
+ *   range                                the range name (etl-merge)
+ *   slurm/<stage>.sh                     Slurm: the job scripts
+ *   logs/<stage>.log, <stage>.<I>.log    Slurm: each task's stdout+stderr
+ *   status/<stage>.<I>                   Slurm: each task's exit status */
+#ifndef ATTR_EXECUTOR_PLAN_H
+#define ATTR_EXECUTOR_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "transforms/base/strbuf.h"
+
+#define PLAN_NORMALIZE "etl-normalize"
+#define PLAN_ATTRIBUTE "etl-attribute"
+#define PLAN_MERGE "etl-merge"
+
+/* Borrowed strings, all owned by the caller. */
+struct exec_plan {
+  const char *stage_dir; /* the stage programs */
+  const char *config;
+  const char *as_of;
+  const char *from, *to; /* NULL when not given */
+  const char *work;      /* the run's work folder */
+  const char *tables;    /* where etl-merge writes the tables */
+  unsigned nshards;      /* >= 1 */
+  unsigned threads;      /* etl-attribute --jobs per task; 0: not passed */
+  bool quiet, verbose;   /* the driver's --quiet / --verbose */
+};
+
+/* A command line; the strings it made itself are freed by _release. */
+#define PLAN_ARGV_MAX 32
+struct plan_argv {
+  const char *argv[PLAN_ARGV_MAX + 1]; /* NULL-terminated */
+  size_t n;
+  char *owned[12];
+  size_t nowned;
+};
+
+/* etl-normalize -c CONF --work WORK */
+void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a);
+/* etl-attribute -c CONF --dataset WORK/dataset.bin --as-of TS [--from D]
+ * [--to D] [--jobs T]; the caller appends --shard and --partial. */
+void plan_argv_attribute(const struct exec_plan *p, struct plan_argv *a);
+/* etl-merge -c CONF --dataset ... --partials WORK/shards --shards N --out
+ * TABLES --as-of TS [--from D] [--to D] --range-file WORK/range */
+void plan_argv_merge(const struct exec_plan *p, struct plan_argv *a);
+/* Appends one argument (copied when own). */
+void plan_argv_add(struct plan_argv *a, const char *arg, bool own);
+void plan_argv_release(struct plan_argv *a);
+
+/* "STAGE_DIR/NAME" (caller frees). */
+char *plan_stage_path(const struct exec_plan *p, const char *name);
+/* "WORK/REL" (caller frees). */
+char *plan_work_path(const struct exec_plan *p, const char *rel);
+
+/* Creates WORK/shards (and, for Slurm, logs, status and slurm). 0 or -1
+ * with err. */
+int plan_make_dirs(const struct exec_plan *p, bool slurm, struct strbuf *err);
+
+/* "etl: 2026-11-22T16:00:00Z MESSAGE" on stderr unless p->quiet. */
+void plan_info(const struct exec_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "etl: MESSAGE" on stderr. */
+void plan_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Seconds of a monotonic clock. */
+double plan_now(void);
+
+#endif

@@ -1,0 +1,98 @@
+/* manifest.json of a published run (CONTRACT §5.4, STAGES.md "manifest.json"):
+ * tool version, config digest, as_of, range, every input with its row
+ * counts (from the normalize stage's inputs.tsv), every output with bytes,
+ * data rows and SHA-256, and the wall time of each stage. The text is
+ * stable: keys in a fixed order, 2-space indent, outputs sorted by name, so
+ * identical runs give identical manifests apart from the stage times. */
+#ifndef ATTR_MANIFEST_H
+#define ATTR_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "etl/common/sha256.h"
+#include "transforms/base/strbuf.h"
+
+struct manifest_input {
+  char *name;
+  uint64_t bytes, rows_read, rows_kept, rows_rejected;
+};
+
+struct manifest_output {
+  char *name;
+  uint64_t bytes;
+  uint64_t rows; /* data records, header excluded */
+  char sha256[SHA256_HEX_LEN + 1];
+};
+
+struct manifest_stage {
+  char *name;
+  double seconds;
+};
+
+struct manifest {
+  char *version;
+  char *config_path;
+  char config_sha256[SHA256_HEX_LEN + 1];
+  char *as_of;
+  char *range_from, *range_to; /* YYYY-MM-DD */
+  struct manifest_input *inputs;
+  size_t ninputs, inputs_cap;
+  struct manifest_output *outputs;
+  size_t noutputs, outputs_cap;
+  struct manifest_stage *stages;
+  size_t nstages, stages_cap;
+};
+
+void manifest_init(struct manifest *m);
+void manifest_release(struct manifest *m);
+
+/* Sets the version, as_of and config path and hashes the config file. */
+int manifest_set_run(struct manifest *m, const char *version, const char *config_path,
+                     const char *as_of, struct strbuf *err);
+
+/* Sets range_from/range_to from a range name "YYYY-MM-DD_YYYY-MM-DD";
+ * -1 with err when name is not of that form. */
+int manifest_set_range(struct manifest *m, const char *name, struct strbuf *err);
+
+void manifest_add_stage(struct manifest *m, const char *name, double seconds);
+
+/* Parses inputs.tsv (lines name<TAB>bytes<TAB>rows_read<TAB>rows_kept<TAB>
+ * rows_rejected, LF or CRLF ends) and appends one input per line. -1 with
+ * err ("inputs.tsv:3: expected 5 fields") on a malformed line. */
+int manifest_parse_inputs(struct manifest *m, const char *text, size_t n, struct strbuf *err);
+/* The same, reading the file at path. */
+int manifest_read_inputs(struct manifest *m, const char *path, struct strbuf *err);
+
+/* Appends one output per regular file of dir (sorted by name, skipping
+ * hidden names and `skip`, which may be NULL), with bytes, rows and SHA-256.
+ * rows: CSV data records of *.csv, and of *.csv.gz after decompression
+ * (0 for other files). -1 with err on an unreadable or corrupt file. */
+int manifest_scan_outputs(struct manifest *m, const char *dir, const char *skip,
+                          struct strbuf *err);
+
+/* The JSON text, ending in a newline. */
+void manifest_format(const struct manifest *m, struct strbuf *out);
+/* Writes manifest_format's text to path (created, must not exist) and
+ * fsyncs it. */
+int manifest_write(const struct manifest *m, const char *path, struct strbuf *err);
+
+/* Appends s[0..n) as a JSON string with its quotes: '"', '\\' and control
+ * characters escaped (\n, \t, ... or \u00XX), valid UTF-8 kept as is, each
+ * byte of an invalid UTF-8 sequence written as \ufffd. */
+void json_add_string(struct strbuf *out, const char *s, size_t n);
+
+/* Counts CSV records in a stream of chunks: a record ends at CRLF outside
+ * double quotes; a final record without CRLF counts too. */
+struct csv_counter {
+  uint64_t records;
+  int in_quotes;
+  int prev_cr;     /* last byte seen was an unquoted CR */
+  int open_record; /* bytes seen since the last record end */
+};
+void csv_counter_init(struct csv_counter *c);
+void csv_counter_feed(struct csv_counter *c, const void *data, size_t n);
+/* Records in total; the header is one of them. */
+uint64_t csv_counter_records(const struct csv_counter *c);
+
+#endif

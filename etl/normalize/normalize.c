@@ -1,0 +1,74 @@
+/* Orchestration of the normalize stage (see normalize.h): inputs in
+ * dependency order, then identity, touches, the reject-ratio check, and the
+ * outputs. */
+#include "etl/normalize/normalize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void norm_state_init(struct norm_state *st, const struct etl_config *conf, struct dataset *ds) {
+  memset(st, 0, sizeof(*st));
+  st->conf = conf;
+  st->ds = ds;
+  reject_log_init(&st->log);
+  fx_table_init(&st->fx, conf->currency);
+  strpool_init(&st->scratch);
+  strpool_init(&st->guids);
+  idmap_init(&st->campaign_by_id);
+  idmap_init(&st->campaign_by_key);
+  idmap_init(&st->lead_by_id);
+  idmap_init(&st->contact_by_id);
+  idmap_init(&st->opp_by_id);
+  idmap_init(&st->mlead_by_key);
+  ma_attributes_init(&st->attrs);
+  utm_init(&st->utm);
+  st->log_level = STAGE_LOG_INFO;
+  stage_progress_init(&st->progress, "etl-normalize", 0, false);
+}
+
+void norm_state_release(struct norm_state *st) {
+  reject_log_release(&st->log);
+  fx_table_release(&st->fx);
+  strpool_release(&st->scratch);
+  strpool_release(&st->guids);
+  free(st->campaigns);
+  free(st->leads);
+  free(st->contacts);
+  free(st->roles);
+  free(st->members);
+  free(st->mleads);
+  idmap_release(&st->campaign_by_id);
+  idmap_release(&st->campaign_by_key);
+  idmap_release(&st->lead_by_id);
+  idmap_release(&st->contact_by_id);
+  idmap_release(&st->opp_by_id);
+  idmap_release(&st->mlead_by_key);
+  if (st->email_map) {
+    idmap_release(st->email_map);
+    free(st->email_map);
+  }
+  normalize_channel_memo_free(st);
+  strbuf_release(&st->idbuf);
+  strbuf_release(&st->sb);
+  strbuf_release(&st->memo_key);
+  strbuf_release(&st->actid);
+  strbuf_release(&st->host);
+  ma_attributes_release(&st->attrs);
+  utm_release(&st->utm);
+  memset(st, 0, sizeof(*st));
+}
+
+enum norm_result normalize_run(struct norm_state *st, struct strbuf *err) {
+  if (normalize_fx(st, err) != 0 || normalize_crm(st, err) != 0)
+    return NORM_DATA_FAULT;
+  if (!st->check_only)
+    normalize_people(st);
+  if (normalize_ma(st, err) != 0 || normalize_costs(st, err) != 0)
+    return NORM_DATA_FAULT;
+  if (st->check_only)
+    return NORM_OK;
+  normalize_finish(st);
+  if (reject_log_check_ratio(&st->log, st->conf->max_reject_ratio, err) != 0)
+    return NORM_DATA_FAULT;
+  return NORM_OK;
+}

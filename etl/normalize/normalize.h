@@ -1,0 +1,162 @@
+/* The normalize stage (etl-normalize): reads every input of pipeline.conf,
+ * applies the row rules of CONTRACT.md §2, §3.1, §3.2, §8 and §9 (checks in
+ * the contract's order: field count, IsDeleted, values, references, duplicate
+ * key), converts money to corporate cents, resolves people and touches, and
+ * produces the data set (transforms/dataset.h) and the reject log.
+ *
+ * The work is split by input family: normalize_crm.c (the Salesforce
+ * entities), normalize_ma.c (Marketo leads and activities), normalize_side.c
+ * (fx rates and cost rows), normalize_people.c (identity), and
+ * normalize_touches.c (channels, de-duplication, final ordering);
+ * normalize.c runs them in dependency order. */
+#ifndef ATTR_NORMALIZE_H
+#define ATTR_NORMALIZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "etl/common/config.h"
+#include "etl/input/input_table.h"
+#include "etl/common/rejects.h"
+#include "etl/common/stage_log.h"
+#include "transforms/dataset.h"
+#include "transforms/fx.h"
+#include "transforms/base/idmap.h"
+#include "transforms/values.h"
+
+/* Result codes of the stage (mapped to exit codes by the program). */
+enum norm_result { NORM_OK = 0, NORM_DATA_FAULT = 1, NORM_IO_ERROR = 3 };
+
+struct norm_campaign {
+  str_id id, name, type, currency, key;
+  int64_t cost_cents; /* ActualCost as written, in its currency */
+  int32_t start, end; /* written days, DS_NO_DAY */
+};
+
+struct norm_lead {
+  str_id id, email, lead_source, conv_contact, conv_opp;
+  int64_t created;
+  bool converted;
+  uint32_t person;
+};
+
+struct norm_contact {
+  str_id id, email, account, lead_source;
+  int64_t created;
+  uint32_t person;
+};
+
+struct norm_member {
+  uint32_t campaign, lead, contact; /* indexes or DS_NONE */
+  str_id id;
+  int64_t time;
+  bool responded;
+};
+
+struct norm_mlead {
+  str_id email, sfdc_lead, sfdc_contact;
+  int64_t created;
+  uint32_t person; /* DS_NONE until mapped */
+  str_id key;      /* the Marketo id as written */
+};
+
+struct norm_state {
+  const struct etl_config *conf;
+  bool check_only;
+  struct dataset *ds; /* output; its string pool holds every id */
+  struct reject_log log;
+  struct fx_table fx;
+  struct strpool scratch; /* rule-field values, email keys, Marketo ids */
+  struct strpool guids;   /* every marketoGUID, for duplicate detection */
+
+  struct norm_campaign *campaigns;
+  size_t ncampaigns, capcampaigns;
+  struct norm_lead *leads;
+  size_t nleads, capleads;
+  struct norm_contact *contacts;
+  size_t ncontacts, capcontacts;
+  struct ds_link *roles; /* (opp index, contact index) */
+  size_t nroles, caproles;
+  struct norm_member *members;
+  size_t nmembers, capmembers;
+  struct norm_mlead *mleads;
+  size_t nmleads, capmleads;
+  size_t capopps, cappersons, captouches, capcosts, caphistory;
+
+  struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
+      mlead_by_key;
+
+  struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
+  struct ma_attributes attrs;
+  struct utm utm;
+  struct idmap *email_map; /* normalize_people.c: email -> best candidate */
+  unsigned rule_limit_hits;
+  enum stage_log_level log_level; /* STAGE_LOG_INFO after init */
+  struct stage_progress progress; /* the terminal progress line (disabled after init) */
+  void *channel_cache; /* normalize_touches.c */
+};
+
+/* Runs the whole stage. On failure err holds the message. */
+enum norm_result normalize_run(struct norm_state *st, struct strbuf *err);
+
+void norm_state_init(struct norm_state *st, const struct etl_config *conf, struct dataset *ds);
+void norm_state_release(struct norm_state *st);
+
+/* --- shared helpers (normalize_util.c) --- */
+/* Normalizes a Salesforce id cell (15 -> 18) and interns it. */
+str_id norm_sfid(struct norm_state *st, const char *s, size_t n);
+/* Interns a cell as is. */
+str_id norm_text(struct norm_state *st, const char *s, size_t n);
+/* Opens the input for `entity`: a CRM entity from the container, or an
+ * [input] file. Returns 1 with t open; 0 when an [input] file is not
+ * configured, or when the container has no entry for the entity (err then
+ * says so: a fault for a required entity, nothing for an optional one);
+ * -1 with err on a fault (missing file, two entries, missing column). */
+int norm_open_crm(struct norm_state *st, void *container, const char *entity,
+                  const struct col_spec *specs, size_t n, struct input_table *t,
+                  struct strbuf *err);
+int norm_open_file(struct norm_state *st, const char *path, const char *entity, bool ma,
+                   const struct col_spec *specs, size_t n, struct input_table *t,
+                   struct strbuf *err);
+/* Parses an IsDeleted-style boolean cell of column i; rejects the row on an
+ * unparseable value. Returns 1 when the row is deleted or rejected (skip it). */
+int norm_skip_deleted(struct norm_state *st, struct input_table *t, size_t col, const char *id);
+/* Parses timestamp column i. required: empty is a reject. Returns 0 (value
+ * set; *present false for an empty optional cell) or -1 (row rejected). */
+int norm_ts(struct norm_state *st, struct input_table *t, size_t col, const char *id,
+            bool required, struct ts_value *v, bool *present);
+int norm_bool(struct norm_state *st, struct input_table *t, size_t col, const char *id, bool *v);
+int norm_money(struct norm_state *st, struct input_table *t, size_t col, const char *id,
+               int64_t *cents);
+/* Rejects the row for a missing required value of column i. */
+void norm_reject_missing(struct norm_state *st, struct input_table *t, size_t col, const char *id);
+/* Currency code of column col, trimmed and upper-cased (§9), in st->sb
+ * (valid until st->sb is next used); never NULL, "" when empty. */
+const char *norm_currency(struct norm_state *st, struct input_table *t, size_t col);
+/* Normalizes an email cell; a kept row's invalid email is a warning that the
+ * caller emits with norm_warn_email after the row is known to be kept. */
+str_id norm_email(struct norm_state *st, const char *s, size_t n, bool *invalid);
+void norm_warn_email(struct norm_state *st, struct input_table *t, size_t col, const char *id);
+/* Log line for an input after it has been read (verbose level only). */
+void norm_log_input(struct norm_state *st, const struct input_table *t);
+
+/* --- per family --- */
+int normalize_fx(struct norm_state *st, struct strbuf *err);
+int normalize_crm(struct norm_state *st, struct strbuf *err);
+int normalize_ma(struct norm_state *st, struct strbuf *err);
+int normalize_costs(struct norm_state *st, struct strbuf *err);
+/* Builds ds->persons from contacts and leads (before Marketo mapping). */
+void normalize_people(struct norm_state *st);
+/* Maps a Marketo lead to a person index (adds MA-only persons). */
+uint32_t normalize_map_mlead(struct norm_state *st, const struct norm_mlead *m);
+/* Channel of a touch or campaign from its rule fields. */
+str_id normalize_channel(struct norm_state *st, const char *const fields[RF_COUNT]);
+/* Frees the channel memo (idempotent). */
+void normalize_channel_memo_free(struct norm_state *st);
+/* Appends a touch to ds->touches. */
+void normalize_add_touch(struct norm_state *st, str_id touch_id, uint32_t person,
+                         uint32_t campaign, int64_t time, enum touch_kind kind, str_id channel);
+/* Sorts and de-duplicates; establishes every invariant of dataset.h. */
+void normalize_finish(struct norm_state *st);
+
+#endif

@@ -1,0 +1,205 @@
+/* The marketing-automation inputs of the normalize stage (CONTRACT.md
+ * §1.2, §3.1, §3.2, §9): Marketo leads, each mapped to a person once, then
+ * activities, each checked (field count, marketoGUID, activityDate,
+ * activityTypeId, leadId, duplicate GUID) and, for the configured types,
+ * turned into a touch with its UTM parameters, campaign and channel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "etl/normalize/normalize.h"
+#include "transforms/base/xalloc.h"
+
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- Marketo leads ------------------------------------------------------ */
+enum { ML_ID, ML_EMAIL, ML_CREATED, ML_SFLEAD, ML_SFCONTACT };
+static const struct col_spec mlead_cols[] = {{"id", true},
+                                             {"email", true},
+                                             {"createdAt", true},
+                                             {"sfdcLeadId", false},
+                                             {"sfdcContactId", false}};
+
+static void mlead_row(struct norm_state *st, struct input_table *t) {
+  size_t n;
+  const char *idtext = input_table_get(t, ML_ID, &n);
+  if (n == 0) {
+    norm_reject_missing(st, t, ML_ID, NULL);
+    return;
+  }
+  str_id key = strpool_intern(&st->scratch, idtext, n);
+  const char *id = strpool_str(&st->scratch, key);
+  struct ts_value created;
+  if (norm_ts(st, t, ML_CREATED, id, true, &created, NULL) != 0)
+    return;
+  uint32_t prev;
+  if (idmap_get(&st->mlead_by_key, key, &prev)) {
+    reject_add(&st->log, t->input, t->rec.line, id, "id", SEV_ERROR,
+               "duplicate id (first kept row wins)");
+    return;
+  }
+  const char *email = input_table_get(t, ML_EMAIL, &n);
+  bool invalid;
+  struct norm_mlead m;
+  m.email = norm_email(st, email, n, &invalid);
+  id = strpool_str(&st->scratch, key); /* the pool may have moved */
+  const char *s = input_table_get(t, ML_SFLEAD, &n);
+  m.sfdc_lead = n ? norm_sfid(st, s, n) : STR_EMPTY;
+  s = input_table_get(t, ML_SFCONTACT, &n);
+  m.sfdc_contact = n ? norm_sfid(st, s, n) : STR_EMPTY;
+  m.created = created.utc;
+  m.key = key;
+  m.person = normalize_map_mlead(st, &m);
+  XGROW(st->mleads, st->capmleads, st->nmleads + 1);
+  st->mleads[st->nmleads] = m;
+  idmap_put(&st->mlead_by_key, key, (uint32_t)st->nmleads++);
+  input_table_stats(t)->kept++;
+  if (invalid)
+    norm_warn_email(st, t, ML_EMAIL, strpool_str(&st->scratch, key));
+}
+
+/* --- activities ----------------------------------------------------------- */
+enum { AC_GUID, AC_LEAD, AC_DATE, AC_TYPE, AC_ATTRS };
+static const struct col_spec activity_cols[] = {{"marketoGUID", true},
+                                                {"leadId", true},
+                                                {"activityDate", true},
+                                                {"activityTypeId", true},
+                                                {"attributes", true}};
+
+static int parse_type(const char *s, size_t n, long *out) {
+  if (n == 0 || n > 9)
+    return -1;
+  long v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+/* Builds the touch of a kept activity of a configured type. */
+static void activity_touch(struct norm_state *st, const struct norm_mlead *m, str_id guid_id,
+                           enum touch_kind kind, int64_t time) {
+  struct utm *u = &st->utm;
+  utm_from_attributes(&st->attrs, u);
+  if (kind == KIND_WEB_VISIT && st->conf->web_visit_requires_utm && u->source.len == 0 &&
+      u->medium.len == 0)
+    return;
+  uint32_t campaign = DS_NONE;
+  if (u->campaign.len) {
+    campaign_key(u->campaign.buf, u->campaign.len, &st->sb);
+    str_id key;
+    uint32_t ci;
+    if (st->sb.len && strpool_find(&st->scratch, st->sb.buf, st->sb.len, &key) &&
+        idmap_get(&st->campaign_by_key, key, &ci))
+      campaign = ci;
+  }
+  struct strbuf *host = &st->host; /* reused: no allocation per touch */
+  strbuf_reset(host);
+  if (st->attrs.has_referrer_url)
+    referrer_host(strbuf_str(&st->attrs.referrer_url), st->attrs.referrer_url.len, host);
+  const char *fields[RF_COUNT];
+  fields[RF_UTM_SOURCE] = strbuf_str(&u->source);
+  fields[RF_UTM_MEDIUM] = strbuf_str(&u->medium);
+  fields[RF_UTM_CAMPAIGN] = strbuf_str(&u->campaign);
+  fields[RF_REFERRER] = strbuf_str(host);
+  fields[RF_CAMPAIGN_TYPE] = campaign == DS_NONE ? "" : ds_str(st->ds, st->campaigns[campaign].type);
+  fields[RF_KIND] = touch_kind_name(kind);
+  fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[m->person].lead_source);
+  str_id channel = normalize_channel(st, fields);
+  normalize_add_touch(st, guid_id, m->person, campaign, time, kind, channel);
+}
+
+static void activity_row(struct norm_state *st, struct input_table *t) {
+  size_t n, ln, tn;
+  const char *guid = input_table_get(t, AC_GUID, &n);
+  if (n == 0) {
+    norm_reject_missing(st, t, AC_GUID, NULL);
+    return;
+  }
+  strbuf_reset(&st->actid);
+  strbuf_adds(&st->actid, "ma:");
+  strbuf_add(&st->actid, guid, n);
+  const char *id = st->actid.buf;
+  const char *lead = input_table_get(t, AC_LEAD, &ln);
+  const char *type = input_table_get(t, AC_TYPE, &tn);
+  struct ts_value date;
+  long type_id = 0;
+  enum touch_kind kind = KIND_COUNT;
+  const char *why = NULL;
+  /* values in column order: marketoGUID, leadId, activityDate,
+   * activityTypeId, attributes */
+  if (ln == 0) {
+    norm_reject_missing(st, t, AC_LEAD, id + 3);
+    return;
+  }
+  if (norm_ts(st, t, AC_DATE, id + 3, true, &date, NULL) != 0)
+    return;
+  if (tn == 0) {
+    norm_reject_missing(st, t, AC_TYPE, id + 3);
+    return;
+  }
+  if (parse_type(type, tn, &type_id) != 0) {
+    reject_add(&st->log, t->input, t->rec.line, id + 3, "activityTypeId", SEV_ERROR,
+               "'%s': not an activity type id", type);
+    return;
+  }
+  bool configured = etl_config_ma_kind(st->conf, type_id, &kind) == 0;
+  if (configured) {
+    size_t an;
+    const char *attrs = input_table_get(t, AC_ATTRS, &an);
+    if (ma_attributes_parse(attrs, an, &st->attrs, &why) != 0) {
+      reject_add(&st->log, t->input, t->rec.line, id + 3, "attributes", SEV_ERROR, "%s", why);
+      return;
+    }
+  }
+  str_id lead_key;
+  uint32_t mi;
+  if (!strpool_find(&st->scratch, lead, ln, &lead_key) ||
+      !idmap_get(&st->mlead_by_key, lead_key, &mi)) {
+    reject_add(&st->log, t->input, t->rec.line, id + 3, "leadId",
+               SEV_ERROR, "unknown reference '%s'", lead);
+    return;
+  }
+  /* the pool only grows for a GUID it has not seen: no separate set needed */
+  size_t known = st->guids.count;
+  strpool_intern(&st->guids, guid, n);
+  if (st->guids.count == known) {
+    reject_add(&st->log, t->input, t->rec.line, id + 3, "marketoGUID", SEV_ERROR,
+               "duplicate marketoGUID (first kept row wins)");
+    return;
+  }
+  input_table_stats(t)->kept++;
+  if (configured)
+    activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), kind, date.utc);
+}
+
+int normalize_ma(struct norm_state *st, struct strbuf *err) {
+  struct input_table t;
+  int rc = norm_open_file(st, st->conf->ma_leads, "ma_leads", true, mlead_cols,
+                          NCOLS(mlead_cols), &t, err);
+  if (rc < 0)
+    return -1;
+  if (rc > 0) {
+    if (!st->check_only) {
+      while ((rc = input_table_next(&t, err)) > 0)
+        mlead_row(st, &t);
+      norm_log_input(st, &t);
+    }
+    input_table_close(&t);
+    if (rc < 0)
+      return -1;
+  }
+  rc = norm_open_file(st, st->conf->ma_activities, "ma_activities", true, activity_cols,
+                      NCOLS(activity_cols), &t, err);
+  if (rc <= 0)
+    return rc;
+  if (!st->check_only) {
+    while ((rc = input_table_next(&t, err)) > 0)
+      activity_row(st, &t);
+    norm_log_input(st, &t);
+  }
+  input_table_close(&t);
+  return rc < 0 ? -1 : 0;
+}
