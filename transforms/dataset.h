@@ -25,6 +25,7 @@
 
 #define DS_NONE UINT32_MAX /* "no index" for optional references */
 #define DS_NO_DAY INT32_MIN
+#define DS_NO_TIME INT64_MIN /* an optional timestamp left empty */
 
 struct ds_campaign {
   str_id id, name, type;
@@ -87,7 +88,7 @@ struct ds_cost {
 struct ds_history {
   str_id id;
   uint32_t opp;    /* index into opps */
-  int64_t created; /* CreatedDate, UTC seconds */
+  int64_t created; /* CreatedDate, UTC seconds; DS_NO_TIME when empty */
   str_id stage;    /* StageName, trimmed (never empty) */
   uint32_t pad;
 };

@@ -30,6 +30,8 @@ void funnel_stints(const struct funnel_opp *o, size_t nstages, struct funnel_sti
   int64_t entered = 0;
   for (size_t i = 0; i < o->nsteps; i++) {
     const struct funnel_step *st = &o->steps[i];
+    if (st->time == FUNNEL_NO_VALUE)
+      continue;
     if (pending != FUNNEL_NO_STAGE && st->stage != pending) {
       out[pending].in_stage = st->time - entered;
       pending = FUNNEL_NO_STAGE;

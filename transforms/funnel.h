@@ -23,8 +23,10 @@ enum funnel_dim { FUNNEL_DIM_ALL, FUNNEL_DIM_CAMPAIGN, FUNNEL_DIM_LEAD_SOURCE, F
 #define FUNNEL_NO_VALUE INT64_MIN     /* a timing that does not exist */
 #define FUNNEL_NOT_EMITTED UINT32_MAX /* period of an opportunity outside the range */
 
-/* One kept OpportunityHistory row: its CreatedDate (UTC seconds) and the
- * position of its StageName (trimmed) or FUNNEL_NO_STAGE. */
+/* One kept OpportunityHistory row: its CreatedDate (UTC seconds, or
+ * FUNNEL_NO_VALUE when the export left it empty) and the position of its
+ * StageName (trimmed) or FUNNEL_NO_STAGE. A row without a time counts for
+ * top(O) but neither enters nor ends a stint. */
 struct funnel_step {
   int64_t time;
   int32_t stage;
@@ -49,7 +51,8 @@ int32_t funnel_top(const struct funnel_opp *o, size_t nstages);
 /* The timings of stage s of O, in seconds, FUNNEL_NO_VALUE where an end is
  * missing: in_stage = x_s - e_s, to_reach = e_s - O.created, with e_s the
  * time of the first step at s and x_s that of the first later step whose
- * stage differs from s (a step of no configured stage differs too). */
+ * stage differs from s (a step of no configured stage differs too); steps
+ * without a time are passed over. */
 struct funnel_stint {
   int64_t in_stage, to_reach;
 };

@@ -119,7 +119,8 @@ static void funnel_input_build(struct funnel_input *fi, const struct etl_config 
   idmap_init(&look.pos);
   fi->steps = xreallocarray(NULL, ds->nhistory ? ds->nhistory : 1, sizeof(*fi->steps));
   for (size_t i = 0; i < ds->nhistory; i++) {
-    fi->steps[i].time = ds->history[i].created;
+    fi->steps[i].time = ds->history[i].created == DS_NO_TIME ? FUNNEL_NO_VALUE
+                                                              : ds->history[i].created;
     fi->steps[i].stage = stage_of(&look, ds->history[i].stage);
   }
   fi->opps = xcalloc(ds->nopps ? ds->nopps : 1, sizeof(*fi->opps));

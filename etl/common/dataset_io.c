@@ -207,7 +207,10 @@ void dataset_dump(const struct dataset *ds, FILE *out) {
   for (size_t i = 0; i < ds->nhistory; i++) {
     const struct ds_history *hr = &ds->history[i];
     fprintf(out, "history\t%s\t%s\t", ds_str(ds, hr->id), ds_str(ds, ds->opps[hr->opp].id));
-    dump_ts(out, hr->created);
+    if (hr->created == DS_NO_TIME)
+      fputs("-", out);
+    else
+      dump_ts(out, hr->created);
     fprintf(out, "\tstage=%s\n", ds_str(ds, hr->stage));
   }
 }

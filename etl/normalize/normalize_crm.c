@@ -396,9 +396,12 @@ static void history_row(struct norm_state *st, struct input_table *t, struct idm
   str_id id, opp;
   if (row_key(st, t, HI_ID, &id) != 0 || norm_skip_deleted(st, t, HI_DEL, S(st, id)))
     return;
+  /* CreatedDate is not among the values the contract requires (§9): an
+   * empty one keeps the row, without a time */
   struct ts_value created;
+  bool dated;
   if (required_ref(st, t, HI_OPP, id, &opp) != 0 ||
-      norm_ts(st, t, HI_CREATED, S(st, id), true, &created, NULL) != 0)
+      norm_ts(st, t, HI_CREATED, S(st, id), false, &created, &dated) != 0)
     return;
   size_t n;
   const char *stage = input_table_get(t, HI_STAGE, &n);
@@ -422,7 +425,7 @@ static void history_row(struct norm_state *st, struct input_table *t, struct idm
   memset(h, 0, sizeof(*h));
   h->id = id;
   h->opp = oi; /* index before the opportunities are sorted (normalize_finish) */
-  h->created = created.utc;
+  h->created = dated ? created.utc : DS_NO_TIME;
   h->stage = norm_text(st, stage, n);
   input_table_stats(t)->kept++;
 }

@@ -210,6 +210,21 @@ static void test_stints(void) {
   o = opp_with(early, 1, 0, false, false);
   funnel_stints(&o, NST, st);
   CHECK_I64(st[0].to_reach, -2 * DAY);
+  /* a row without a time (an empty CreatedDate) counts for top(O) but
+   * neither enters nor ends a stint */
+  struct funnel_step undated[] = {{FUNNEL_NO_VALUE, 3}, {c, 0}, {c + 2 * DAY, 1}};
+  o = opp_with(undated, 3, FUNNEL_NO_STAGE, false, false);
+  CHECK_I64(funnel_top(&o, NST), 3);
+  funnel_stints(&o, NST, st);
+  CHECK_I64(st[3].to_reach, FUNNEL_NO_VALUE);
+  CHECK_I64(st[0].in_stage, 2 * DAY);
+  struct funnel_step undated_mid[] = {{c, 0}, {FUNNEL_NO_VALUE, 1}, {c + 5 * DAY, 0},
+                                      {c + 6 * DAY, 2}};
+  o = opp_with(undated_mid, 4, 2, false, false);
+  funnel_stints(&o, NST, st);
+  CHECK_I64(st[0].in_stage, 6 * DAY); /* the undated row did not end it */
+  CHECK_I64(st[1].to_reach, FUNNEL_NO_VALUE);
+  CHECK_I64(st[2].to_reach, 6 * DAY);
   /* a shorter list: positions past its end never occur, nothing breaks */
   struct funnel_step two[] = {{c, 0}, {c + DAY, 1}};
   o = opp_with(two, 2, 1, false, false);
