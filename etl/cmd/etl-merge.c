@@ -12,6 +12,7 @@
 #include "etl/common/exitcodes.h"
 #include "etl/common/stage_log.h"
 #include "etl/attribute/shard.h"
+#include "etl/attribute/opportunities_table.h"
 #include "etl/attribute/tables.h"
 
 #define PROG "etl-merge"
@@ -23,7 +24,9 @@ static const char usage_text[] =
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
     "attribution_by_channel.csv, touch_credits.csv.gz, reconciliation.csv and\n"
-    "funnel.csv into --out DIR, byte-identical to an unsharded etl-attribute.\n"
+    "opportunities.csv, funnel.csv (and model_fit.csv with markov or shapley\n"
+    "among the models) into --out DIR, byte-identical to an unsharded\n"
+    "etl-attribute.\n"
     "The config, data set, --as-of, --from and --to must be those the shards\n"
     "ran with.\n"
     "\n"
@@ -106,8 +109,12 @@ static int run(const struct options *o, struct attr_setup *su) {
   if ((rc = attr_make_dir(PROG, o->out)) >= 0)
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
-  struct tables_input in = {&su->cfg, &su->ds, NULL, &su->groups, &su->range, &su->base, NULL, 1};
-  if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0) {
+  struct tables_input in = {&su->cfg,   &su->ds,   NULL, &su->groups, &su->range,
+                            &su->base, NULL,      1,    NULL};
+  uint64_t opp_rows;
+  if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0 ||
+      opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->out, &opp_rows,
+                                &err) != 0) {
     fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
     strbuf_release(&err);
     return ETL_EXIT_IO;
