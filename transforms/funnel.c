@@ -224,7 +224,8 @@ void funnel_build(struct funnel_rows *out, const struct funnel_opp *opps, size_t
     dimension_rows(&f, m, d, &sink);
   free(m);
   facts_release(&f);
-  qsort(sink.rows, sink.n, sizeof(*sink.rows), cmp_row);
+  if (sink.n > 1) /* qsort of a NULL array is undefined, even when empty */
+    qsort(sink.rows, sink.n, sizeof(*sink.rows), cmp_row);
   out->rows = sink.rows;
   out->n = sink.n;
 }

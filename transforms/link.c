@@ -102,7 +102,8 @@ static void linked_people(const struct link_index *ix, const struct dataset *ds,
       push_person(s, p);
     }
   }
-  qsort(s->persons, s->npersons, sizeof(uint32_t), cmp_u32);
+  if (s->npersons > 1) /* qsort of a NULL array is undefined, even when empty */
+    qsort(s->persons, s->npersons, sizeof(uint32_t), cmp_u32);
   size_t n = 0;
   for (size_t i = 0; i < s->npersons; i++)
     if (n == 0 || s->persons[n - 1] != s->persons[i])

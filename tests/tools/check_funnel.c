@@ -215,7 +215,8 @@ static void sums_check(struct period_sums *p, const char *period) {
           VIOLATION("%s stage %zu: %s of all %" PRId64 " != sum over %s groups %" PRId64, period,
                     k + 1, what[i], p->s[k][0][i], d == 1 ? "campaign" : "lead-source",
                     p->s[k][d][i]);
-  memset(p->s, 0, p->nstages * sizeof(*p->s));
+  if (p->nstages)
+    memset(p->s, 0, p->nstages * sizeof(*p->s));
 }
 
 static void check_rows(const struct row *rows, size_t n, int64_t *first_stage) {
