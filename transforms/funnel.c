@@ -140,9 +140,11 @@ static void stage_row(struct opp_facts *f, const struct member *m, size_t n, uin
       r->advanced++;
     if (o->won)
       r->won++;
-    else if (top == (int32_t)s && o->closed)
+    /* as defined: lost = closed, not won; open = not closed (a won deal
+     * that is not closed, which Salesforce never writes, is open too) */
+    if (top == (int32_t)s && o->closed && !o->won)
       r->lost++;
-    else if (top == (int32_t)s)
+    if (top == (int32_t)s && !o->closed)
       r->open++;
     const struct funnel_stint *st = &f->stints[(size_t)m[i].opp * f->nstages + s];
     if (st->in_stage != FUNNEL_NO_VALUE)

@@ -83,7 +83,9 @@ struct funnel_rows {
 };
 
 /* Every row with reached > 0 over the opportunities whose period is
- * emitted, sorted by (period, dim, group, stage). *out is overwritten
+ * emitted, sorted by (period, dim, group, stage). advanced counts top(O)
+ * beyond the stage or won; lost: closed, not won, top(O) at the stage;
+ * open: not closed, top(O) at the stage. *out is overwritten
  * (release it with funnel_rows_release). */
 void funnel_build(struct funnel_rows *out, const struct funnel_opp *opps, size_t nopps,
                   size_t nstages);

@@ -5,8 +5,9 @@
 # shorter stage list, a --from/--to range, excel_bom), and on random exports
 # from tests/tools/funnel_random.py (FUNNEL_RANDOM_CASES, default 40) that
 # stress stage names, ties, deleted, duplicate and unknown rows. Every
-# published funnel.csv must equal the reference byte for byte. The
-# reference runs once over all cases (a batch), to keep the test quick.
+# published funnel.csv must equal the reference byte for byte and hold the
+# invariants of check_funnel. The reference runs once over all cases (a
+# batch), to keep the test quick.
 . "$(dirname "$0")/lib.sh"
 
 command -v python3 >/dev/null || fail "python3 is needed (scripts/setup installs it)"
@@ -69,6 +70,7 @@ for dir in "${CASES[@]}"; do
     diff "$dir/ref.csv" "$pub/funnel.csv" | head -20 >&2 || true
     fail "$dir: funnel.csv differs from the reference"
   fi
+  "$ATTR_BIN_DIR/check_funnel" "$pub" >/dev/null || fail "$dir: funnel invariants"
   rows=$((rows + $(wc -l <"$dir/ref.csv") - 1))
 done
 [ "$rows" -gt 500 ] || fail "the cases gave only $rows funnel rows"

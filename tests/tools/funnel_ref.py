@@ -422,7 +422,7 @@ def funnel(conf, opps, campaigns, first_day, last_day):
             adv = sum(1 for o, t in reach if t[0] > i or o["won"])
             won = sum(1 for o, _ in reach if o["won"])
             lost = sum(1 for o, t in reach if o["closed"] and not o["won"] and t[0] == i)
-            opn = sum(1 for o, t in reach if not o["closed"] and not o["won"] and t[0] == i)
+            opn = sum(1 for o, t in reach if not o["closed"] and t[0] == i)
             ins = [t[1][s][0] for _, t in reach if t[1][s][0] is not None]
             tos = [t[1][s][1] for _, t in reach if t[1][s][1] is not None]
             row = [label, (EPOCH + dt.timedelta(days=start)).isoformat(),

@@ -412,6 +412,18 @@ static void test_rows(void) {
   CHECK_I64(r.n, 4 + 3 + 4 + 4 + 3 + 3);
   funnel_rows_release(&r);
 
+  /* won but not closed (Salesforce never writes it): won and advanced at
+   * every stage, and open at its furthest (the last) stage, as defined */
+  struct funnel_opp odd[] = {cohort_opp(0, 0, 0, 0, false, true, 9, NULL, 0),
+                             cohort_opp(0, 0, 0, 1, false, false, 1, NULL, 0)};
+  funnel_build(&r, odd, 2, 3);
+  CHECK_I64(r.n, 3 * 3);
+  x = find_row(&r, 0, FUNNEL_DIM_ALL, 0, 1);
+  CHECK(x && x->reached == 2 && x->advanced == 1 && x->open == 1 && x->won == 1);
+  x = find_row(&r, 0, FUNNEL_DIM_ALL, 0, 2);
+  CHECK(x && x->reached == 1 && x->advanced == 1 && x->open == 1 && x->won == 1 && x->lost == 0);
+  funnel_rows_release(&r);
+
   /* no stage reached anywhere: no rows */
   struct funnel_opp none[] = {cohort_opp(0, 0, 0, FUNNEL_NO_STAGE, true, false, 1, NULL, 0)};
   funnel_build(&r, none, 1, 4);
