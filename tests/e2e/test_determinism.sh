@@ -7,7 +7,7 @@
 
 digest_tables() { # digest_tables DIR: every table but the manifest (it records seconds)
   (cd "$1" && sha256sum attribution_by_campaign.csv attribution_by_channel.csv \
-    touch_credits.csv.gz reconciliation.csv opportunities.csv funnel.csv rejects.csv)
+    touch_credits.csv.gz reconciliation.csv opportunities.csv funnel.csv rejects.csv report.html)
 }
 
 run_into() { # run_into NAME JOBS [PIPELINE_LINES...]

@@ -16,7 +16,7 @@ published() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*'; }
 same_tables() {
   local t
   [ "$(basename "$1")" = "$(basename "$2")" ] || fail "ranges differ: $1 $2"
-  for t in $TABLES; do
+  for t in $TABLES report.html; do
     [ "$t" = model_fit.csv ] && [ ! -e "$1/$t" ] && [ ! -e "$2/$t" ] && continue
     cmp -s "$1/$t" "$2/$t" || fail "$t differs: $1 vs $2"
   done
