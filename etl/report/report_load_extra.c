@@ -226,8 +226,10 @@ static void funnel_finish(struct report_data *d) {
   size_t ns = d->nstages, np = d->nfunnel_periods;
   size_t *stage_where = xcalloc(ns ? ns : 1, sizeof *stage_where);
   struct report_stage *old = xcalloc(ns ? ns : 1, sizeof *old);
-  memcpy(old, d->stages, ns * sizeof *old);
-  qsort(d->stages, ns, sizeof *d->stages, cmp_stage);
+  if (ns) { /* an empty funnel.csv leaves the arrays NULL */
+    memcpy(old, d->stages, ns * sizeof *old);
+    qsort(d->stages, ns, sizeof *d->stages, cmp_stage);
+  }
   for (size_t s = 0; s < ns; s++)
     for (size_t k = 0; k < ns; k++)
       if (d->stages[k].order == old[s].order)
@@ -236,7 +238,8 @@ static void funnel_finish(struct report_data *d) {
   for (size_t p = 0; p < np; p++)
     pk[p] = (struct period_key){report_str(d, d->funnel_periods[p].start),
                                 report_str(d, d->funnel_periods[p].label), p};
-  qsort(pk, np, sizeof *pk, cmp_period_key);
+  if (np)
+    qsort(pk, np, sizeof *pk, cmp_period_key);
   size_t *period_where = xcalloc(np ? np : 1, sizeof *period_where);
   struct report_period *periods = xcalloc(np ? np : 1, sizeof *periods);
   for (size_t p = 0; p < np; p++) {
@@ -249,7 +252,8 @@ static void funnel_finish(struct report_data *d) {
     d->medians[i].stage = stage_where[d->medians[i].stage];
     d->medians[i].period = period_where[d->medians[i].period];
   }
-  qsort(d->medians, d->nmedians, sizeof *d->medians, cmp_median);
+  if (d->nmedians)
+    qsort(d->medians, d->nmedians, sizeof *d->medians, cmp_median);
   if (d->nlead_sources > 1)
     qsort_r(d->lead_sources, d->nlead_sources, sizeof *d->lead_sources, cmp_lead, d);
   free(stage_where);

@@ -167,7 +167,8 @@ static int cmp_keyed(const void *a, const void *b) {
 
 /* order[new] = old for the n items keyed k1 (then k2); returns where[old] = new. */
 static uint32_t *sort_order(struct keyed *keys, size_t n) {
-  qsort(keys, n, sizeof *keys, cmp_keyed);
+  if (n > 1)
+    qsort(keys, n, sizeof *keys, cmp_keyed);
   uint32_t *where = xcalloc(n ? n : 1, sizeof *where);
   for (size_t i = 0; i < n; i++)
     where[keys[i].ix] = (uint32_t)i;

@@ -169,7 +169,8 @@ static size_t rank_campaigns(const struct report_data *d, struct ranked *out) {
     if (c->sums.revenue || c->sums.pipeline || c->sums.cost)
       out[n++] = (struct ranked){c, i};
   }
-  qsort(out, n, sizeof *out, cmp_ranked);
+  if (n > 1)
+    qsort(out, n, sizeof *out, cmp_ranked);
   return n;
 }
 
