@@ -6,8 +6,8 @@
  * unsharded one, so they share this one piece of code.
  *
  * Functions follow the programs' convention: they return -1 to go on, or
- * the exit code (etl/common/exitcodes.h) with the message already printed as
- * "PROG: ...". */
+ * the exit code (etl/common/exitcodes.h) with the message already printed
+ * by the program's printer (etl/common/program.h). */
 #ifndef ATTR_ATTR_SETUP_H
 #define ATTR_ATTR_SETUP_H
 
@@ -21,7 +21,6 @@
 
 /* The options both programs take (NULL when not given). */
 struct attr_args {
-  const char *prog; /* for messages */
   const char *config, *dataset, *as_of, *from, *to;
   bool base_sums; /* build base (etl-attribute unsharded, etl-merge) */
 };
@@ -46,14 +45,10 @@ void attr_setup_release(struct attr_setup *s);
 void attr_setup_header(const struct attr_setup *s, unsigned i, unsigned n,
                        struct shard_header *hdr);
 
-/* Prints "PROG: message" and "Try 'PROG --help'." to stderr; returns
- * ETL_EXIT_USAGE. */
-int attr_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* mkdir dir (an existing directory is fine). -1 or ETL_EXIT_IO. */
-int attr_make_dir(const char *prog, const char *dir);
+int attr_make_dir(const char *dir);
 
 /* Writes the range name and a newline to path. -1 or ETL_EXIT_IO. */
-int attr_write_range_file(const char *prog, const char *path, const struct emit_range *r);
+int attr_write_range_file(const char *path, const struct emit_range *r);
 
 #endif

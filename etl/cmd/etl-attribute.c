@@ -1,30 +1,28 @@
 /* etl-attribute: the attribution stage. Reads the normalized data set,
  * links people and touches to opportunities, applies every model of the
- * config and writes the four tables plus the range name (notes/STAGES.md).
+ * config and writes the four tables plus the range name
+ * (docs/architecture.md).
  * With --shard I/N it does the same for one contiguous slice of the
  * opportunities and writes partial results for etl-merge (etl/attribute/shard.h). */
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "etl/attribute/attr_setup.h"
-#include "etl/common/exitcodes.h"
 #include "etl/attribute/shard.h"
-#include "etl/common/stage_log.h"
+#include "etl/common/program.h"
 #include "etl/attribute/tables.h"
 #include "transforms/link.h"
 
 #define PROG "etl-attribute"
-#define MAX_JOBS 1024
 
 static const char usage_text[] =
     "usage: " PROG " -c CONF --dataset FILE --out DIR --as-of TS\n"
     "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
     "       " PROG " -c CONF --dataset FILE --shard I/N --partial DIR --as-of TS\n"
     "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
+    "       " PROG " --help | --version\n"
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
@@ -41,11 +39,14 @@ static const char usage_text[] =
     "  --as-of TS           timestamp or date (a date means 23:59:59 that day)\n"
     "  --from DATE          first day of the range (YYYY-MM-DD)\n"
     "  --to DATE            last day of the range (YYYY-MM-DD)\n"
-    "  --jobs N             threads for the models (default 1)\n"
+    "  --jobs N             threads for the models (1-256, default 1)\n"
     "  --range-file FILE    write the range name (FROM_TO) to FILE\n"
     "  --shard I/N          compute shard I of N (0 <= I < N <= 1000)\n"
     "  --partial DIR        where a shard writes its partial results\n"
+    "  -q, --quiet          no summary line\n"
+    "  -v, --verbose        the summary line (as by default)\n"
     "  -h, --help           this text\n"
+    "  -V, --version        the versions of " PROG " and its libraries\n"
     "\n" ETL_EXIT_CODES_HELP;
 
 struct options {
@@ -62,17 +63,7 @@ struct state {
   uint8_t *cover;
 };
 
-#define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
-
-static int parse_jobs(const char *s, unsigned *jobs) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < 1 || v > MAX_JOBS)
-    return -1;
-  *jobs = (unsigned)v;
-  return 0;
-}
+#define usage_error prog_usage_error
 
 /* The combinations of --out, --shard and --partial. */
 static int check_outputs(const struct options *o) {
@@ -96,12 +87,13 @@ static int parse_args(int argc, char **argv, struct options *o) {
       {"from", required_argument, NULL, O_FROM},   {"to", required_argument, NULL, O_TO},
       {"jobs", required_argument, NULL, O_JOBS},   {"range-file", required_argument, NULL, O_RANGE},
       {"shard", required_argument, NULL, O_SHARD}, {"partial", required_argument, NULL, O_PARTIAL},
-      {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
-  int c;
+      PROG_COMMON_LONGOPTS,                        {NULL, 0, NULL, 0}};
+  int c, rc;
+  long jobs;
   memset(o, 0, sizeof(*o));
   o->jobs = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:h", longs, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, longs, NULL)) != -1) {
     switch (c) {
     case 'c': o->config = optarg; break;
     case O_DATASET: o->dataset = optarg; break;
@@ -112,17 +104,19 @@ static int parse_args(int argc, char **argv, struct options *o) {
     case O_RANGE: o->range_file = optarg; break;
     case O_PARTIAL: o->partial = optarg; break;
     case O_JOBS:
-      if (parse_jobs(optarg, &o->jobs))
-        return usage_error("--jobs '%s': expected a whole number from 1 to 1024", optarg);
+      if (prog_parse_count(optarg, 1, PROG_MAX_JOBS, &jobs) < 0)
+        return usage_error("--jobs '%s': expected a whole number from 1 to %d", optarg,
+                           PROG_MAX_JOBS);
+      o->jobs = (unsigned)jobs;
       break;
     case O_SHARD:
       if (shard_parse(optarg, &o->shard, &o->nshards))
         return usage_error("--shard '%s': expected I/N with 0 <= I < N <= %d", optarg, SHARD_MAX);
       o->sharded = true;
       break;
-    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
-    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-    default: return usage_error("unknown option '%s'", argv[optind - 1]);
+    default:
+      if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
+        return rc;
     }
   }
   if (optind < argc)
@@ -150,7 +144,7 @@ static int write_outputs(struct state *st, const struct tables_input *in, uint64
     rc = tables_write(in, st->opt.out, rows, &err);
   }
   if (rc != 0)
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
   strbuf_release(&err);
   return rc != 0 ? ETL_EXIT_IO : -1;
 }
@@ -163,7 +157,7 @@ static int run(struct state *st) {
   size_t nopps = 0;
   int rc;
 
-  if ((rc = attr_make_dir(PROG, dir)) >= 0)
+  if ((rc = attr_make_dir(dir)) >= 0)
     return rc;
   st->cover = coverage_build(&su->ds, &su->range);
   if (st->opt.sharded)
@@ -174,19 +168,17 @@ static int run(struct state *st) {
                             &su->range, &su->base, st->cover, st->opt.jobs};
   if ((rc = write_outputs(st, &in, &rows)) >= 0)
     return rc;
-  if (st->opt.range_file && (rc = attr_write_range_file(PROG, st->opt.range_file, &su->range)) >= 0)
+  if (st->opt.range_file && (rc = attr_write_range_file(st->opt.range_file, &su->range)) >= 0)
     return rc;
   for (size_t o = 0; o < su->ds.nopps; o++)
     nopps += st->cover[o] != 0;
-  if (stage_log_level_from_env() < STAGE_LOG_INFO)
-    return ETL_EXIT_OK;
   double secs = stage_log_seconds() - t0;
   if (st->opt.sharded)
-    stage_log_line(PROG, "shard %u/%u: %zu models, %zu opportunities, %zu touches, "
+    prog_info("shard %u/%u: %zu models, %zu opportunities, %zu touches, "
                    "%llu credit rows, %.2f s", st->opt.shard, st->opt.nshards, su->cfg.nmodels,
                    nopps, st->lk.ntouch, (unsigned long long)rows, secs);
   else
-    stage_log_line(PROG, "%zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
+    prog_info("%zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
                    su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows, secs);
   return ETL_EXIT_OK;
 }
@@ -195,16 +187,15 @@ int main(int argc, char **argv) {
   struct state st;
   int rc;
   memset(&st, 0, sizeof(st));
-  signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error (exit 3), not a crash */
-  signal(SIGPIPE, SIG_IGN);
+  prog_init(PROG, usage_text);
   if ((rc = parse_args(argc, argv, &st.opt)) >= 0)
     return rc;
-  struct attr_args a = {PROG,         st.opt.config, st.opt.dataset, st.opt.as_of,
-                        st.opt.from,  st.opt.to,     !st.opt.sharded};
+  struct attr_args a = {st.opt.config, st.opt.dataset, st.opt.as_of,
+                        st.opt.from,   st.opt.to,      !st.opt.sharded};
   if ((rc = attr_setup_load(&st.su, &a)) < 0)
     rc = run(&st);
   linkage_release(&st.lk);
   free(st.cover);
   attr_setup_release(&st.su);
-  return rc;
+  return prog_exit(rc);
 }

@@ -8,9 +8,8 @@
 #include <string.h>
 
 #include "etl/attribute/attr_setup.h"
-#include "etl/common/exitcodes.h"
-#include "etl/common/stage_log.h"
 #include "etl/attribute/shard.h"
+#include "etl/common/program.h"
 #include "etl/attribute/tables.h"
 
 #define PROG "etl-merge"
@@ -18,6 +17,7 @@
 static const char usage_text[] =
     "usage: " PROG " -c CONF --dataset FILE --partials DIR --shards N --out DIR\n"
     "                 --as-of TS [--from DATE] [--to DATE] [--range-file FILE]\n"
+    "       " PROG " --help | --version\n"
     "\n"
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
@@ -34,7 +34,10 @@ static const char usage_text[] =
     "  --from DATE          first day of the range (YYYY-MM-DD)\n"
     "  --to DATE            last day of the range (YYYY-MM-DD)\n"
     "  --range-file FILE    write the range name (FROM_TO) to FILE\n"
+    "  -q, --quiet          no summary line\n"
+    "  -v, --verbose        the summary line (as by default)\n"
     "  -h, --help           this text\n"
+    "  -V, --version        the versions of " PROG " and its libraries\n"
     "\n" ETL_EXIT_CODES_HELP;
 
 struct options {
@@ -42,17 +45,7 @@ struct options {
   unsigned nshards;
 };
 
-#define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
-
-/* "N" as shard 0 of N. */
-static int parse_shards(const char *s, unsigned *n) {
-  char buf[16];
-  unsigned i;
-  if (strlen(s) > 4)
-    return -1;
-  snprintf(buf, sizeof buf, "0/%s", s);
-  return shard_parse(buf, &i, n);
-}
+#define usage_error prog_usage_error
 
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o) {
@@ -63,11 +56,12 @@ static int parse_args(int argc, char **argv, struct options *o) {
       {"shards", required_argument, NULL, O_SHARDS}, {"out", required_argument, NULL, O_OUT},
       {"as-of", required_argument, NULL, O_AS_OF},   {"from", required_argument, NULL, O_FROM},
       {"to", required_argument, NULL, O_TO},         {"range-file", required_argument, NULL, O_RANGE},
-      {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
-  int c;
+      PROG_COMMON_LONGOPTS,                          {NULL, 0, NULL, 0}};
+  int c, rc;
+  long nshards;
   memset(o, 0, sizeof(*o));
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:h", longs, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, longs, NULL)) != -1) {
     switch (c) {
     case 'c': o->config = optarg; break;
     case O_DATASET: o->dataset = optarg; break;
@@ -78,13 +72,14 @@ static int parse_args(int argc, char **argv, struct options *o) {
     case O_TO: o->to = optarg; break;
     case O_RANGE: o->range_file = optarg; break;
     case O_SHARDS:
-      if (parse_shards(optarg, &o->nshards))
+      if (prog_parse_count(optarg, 1, SHARD_MAX, &nshards) < 0)
         return usage_error("--shards '%s': expected a whole number from 1 to %d", optarg,
                            SHARD_MAX);
+      o->nshards = (unsigned)nshards;
       break;
-    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
-    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-    default: return usage_error("unknown option '%s'", argv[optind - 1]);
+    default:
+      if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
+        return rc;
     }
   }
   if (optind < argc)
@@ -101,22 +96,21 @@ static int run(const struct options *o, struct attr_setup *su) {
   uint64_t rows = 0;
   int rc;
 
-  if ((rc = attr_make_dir(PROG, o->out)) >= 0)
+  if ((rc = attr_make_dir(o->out)) >= 0)
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
   struct tables_input in = {&su->cfg, &su->ds, NULL, &su->groups, &su->range, &su->base, NULL, 1};
   if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0) {
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
     strbuf_release(&err);
     return ETL_EXIT_IO;
   }
   strbuf_release(&err);
-  if (o->range_file && (rc = attr_write_range_file(PROG, o->range_file, &su->range)) >= 0)
+  if (o->range_file && (rc = attr_write_range_file(o->range_file, &su->range)) >= 0)
     return rc;
-  if (stage_log_level_from_env() >= STAGE_LOG_INFO)
-    stage_log_line(PROG, "%u shards, %zu models, %zu opportunities, %zu touches, %llu credit rows, "
-                   "%.2f s", o->nshards, su->cfg.nmodels, su->ds.nopps, su->ds.ntouches,
-                   (unsigned long long)rows, stage_log_seconds() - t0);
+  prog_info("%u shards, %zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
+            o->nshards, su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows,
+            stage_log_seconds() - t0);
   return ETL_EXIT_OK;
 }
 
@@ -124,11 +118,12 @@ int main(int argc, char **argv) {
   struct options o;
   struct attr_setup su;
   int rc;
+  prog_init(PROG, usage_text); /* SIGXFSZ ignored: a file size limit is exit 3 */
   if ((rc = parse_args(argc, argv, &o)) >= 0)
     return rc;
-  struct attr_args a = {PROG, o.config, o.dataset, o.as_of, o.from, o.to, true};
+  struct attr_args a = {o.config, o.dataset, o.as_of, o.from, o.to, true};
   if ((rc = attr_setup_load(&su, &a)) < 0)
     rc = run(&o, &su);
   attr_setup_release(&su);
-  return rc;
+  return prog_exit(rc);
 }

@@ -4,7 +4,6 @@
 #include "etl/input/gzip_stream.h"
 
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -125,7 +124,8 @@ static void gz_free(struct byte_source *s) {
 
 static const struct byte_source_ops gz_ops = {gz_read, gz_free};
 
-struct byte_source *gzip_stream_new(struct byte_source *raw, const void *prefix, size_t prefix_len) {
+struct byte_source *gzip_stream_new(struct byte_source *raw, const void *prefix, size_t prefix_len,
+                                    struct strbuf *err) {
   struct gzip_stream *g = xcalloc(1, sizeof(*g));
   g->base.ops = &gz_ops;
   g->base.compressed = true;
@@ -136,9 +136,12 @@ struct byte_source *gzip_stream_new(struct byte_source *raw, const void *prefix,
     memcpy(g->inbuf, prefix, prefix_len);
   g->zs.next_in = g->inbuf;
   g->zs.avail_in = (uInt)prefix_len;
-  if (inflateInit2(&g->zs, 16 + MAX_WBITS) != Z_OK) {
-    fprintf(stderr, "fatal: cannot initialize zlib\n");
-    exit(1);
+  int rc = inflateInit2(&g->zs, 16 + MAX_WBITS);
+  if (rc != Z_OK) {
+    strbuf_addf(err, "cannot initialize zlib: %s", g->zs.msg ? g->zs.msg : zError(rc));
+    free(g->inbuf);
+    free(g);
+    return NULL;
   }
   return &g->base;
 }

@@ -416,11 +416,17 @@ static int reader_open_raw(struct etl_reader *r, struct byte_source *raw) {
     r->src = raw;
     return fail_src(r, &msg);
   }
-  strbuf_release(&msg);
   if (gzip_stream_magic(r->chunk, (size_t)n)) {
-    r->src = byte_source_prefetch(gzip_stream_new(raw, r->chunk, (size_t)n));
+    struct byte_source *gz = gzip_stream_new(raw, r->chunk, (size_t)n, &msg);
+    if (!gz) {
+      r->src = raw;
+      return fail_src(r, &msg);
+    }
+    strbuf_release(&msg);
+    r->src = byte_source_prefetch(gz);
     return 0;
   }
+  strbuf_release(&msg);
   r->src = raw;
   r->chunk_len = (size_t)n;
   return check_limits(r);

@@ -68,7 +68,11 @@ enum norm_result normalize_run(struct norm_state *st, struct strbuf *err) {
   if (st->check_only)
     return NORM_OK;
   normalize_finish(st);
-  if (reject_log_check_ratio(&st->log, st->conf->max_reject_ratio, err) != 0)
+  if (strpool_full(&st->ds->strings) || strpool_full(&st->scratch) || strpool_full(&st->guids)) {
+    strbuf_addf(err, "the inputs hold more than 4 GiB of distinct text, the limit of one run");
     return NORM_DATA_FAULT;
+  }
+  if (reject_log_check_ratio(&st->log, st->conf->max_reject_ratio, err) != 0)
+    return NORM_REJECT_RATIO;
   return NORM_OK;
 }

@@ -24,8 +24,11 @@
 #include "transforms/base/idmap.h"
 #include "transforms/values.h"
 
-/* Result codes of the stage (mapped to exit codes by the program). */
-enum norm_result { NORM_OK = 0, NORM_DATA_FAULT = 1, NORM_IO_ERROR = 3 };
+/* Result codes of the stage (mapped to exit codes by the program).
+ * NORM_REJECT_RATIO: every input was read but too many rows were rejected;
+ * the reject log is complete, so the program still writes rejects.csv and
+ * inputs.tsv (not the data set) for the operator. */
+enum norm_result { NORM_OK = 0, NORM_DATA_FAULT = 1, NORM_REJECT_RATIO = 2, NORM_IO_ERROR = 3 };
 
 struct norm_campaign {
   str_id id, name, type, currency, key;

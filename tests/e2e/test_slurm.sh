@@ -152,14 +152,14 @@ mkdir shared
 expect_exit 3 env ETL_STAGE_DIR="$stages" "$ETL" run --as-of "$AS_OF" --executor slurm \
   --shards 4 --work-dir shared
 cp "$SCRATCH/last.err" fail.err
-msg_re='^etl: slurm task etl-attribute\[2\] \(job ([0-9]+)_2\) failed with exit status 3, log: (/.*/logs/etl-attribute\.2\.log)$'
+msg_re='^etl: [0-9T:Z-]{20} slurm task etl-attribute\[2\] \(job ([0-9]+)_2\) failed with exit status 3, log: (/.*/logs/etl-attribute\.2\.log)$'
 line=$(grep -E "$msg_re" fail.err) || fail "no message naming the failed task: $(cat fail.err)"
 array_id=$(echo "$line" | sed -E "s|$msg_re|\\1|")
 log=$(echo "$line" | sed -E "s|$msg_re|\\2|")
 [ -f "$log" ] || fail "the named log does not exist: $log"
 grep -q 'injected failure of shard 2/4' "$log" || fail "the log lacks the task's message"
 grep -q 'injected failure of shard 2/4' fail.err || fail "the failed task's log was not relayed"
-[ "$(grep -c '^etl: slurm task ' fail.err)" -eq 1 ] || fail "other tasks reported as failed"
+[ "$(grep -cE '^etl: [0-9T:Z-]{20} slurm task ' fail.err)" -eq 1 ] || fail "other tasks reported as failed"
 grep -q 'cancelled slurm jobs' fail.err || fail "the remaining jobs were not cancelled"
 [ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "something was published: $(ls out)"
 case "$log" in "$SCRATCH/fail/shared/"*) ;; *) fail "log outside the work dir: $log" ;; esac
@@ -176,7 +176,7 @@ make_conf "$SCRATCH/badinput"
 cd "$SCRATCH/badinput"
 sed -i -e 's|^crm *=.*|crm = fixtures/no_such_export.zip|' pipeline.conf
 expect_exit 1 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 2
-grep -qE '^etl: slurm task etl-normalize \(job [0-9]+\) failed with exit status 1, log: /.*/logs/etl-normalize\.log$' \
+grep -qE '^etl: [0-9T:Z-]{20} slurm task etl-normalize \(job [0-9]+\) failed with exit status 1, log: /.*/logs/etl-normalize\.log$' \
   "$SCRATCH/last.err" || fail "normalize failure not reported: $(cat "$SCRATCH/last.err")"
 grep -q 'slurm task etl-attribute' "$SCRATCH/last.err" && fail "the cancelled shards were reported as failures"
 [ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "something was published"
@@ -184,7 +184,7 @@ grep -q 'slurm task etl-attribute' "$SCRATCH/last.err" && fail "the cancelled sh
 ls -d out/.work-* >/dev/null 2>&1 || fail "the hidden work folder with the logs was removed"
 
 expect_exit 2 "$ETL" run --as-of "$AS_OF" --executor slurm --partition no_such_partition
-grep -q '^etl: cannot submit etl-normalize to slurm: sbatch failed with exit status 1: .*artition' \
+grep -qE '^etl: [0-9T:Z-]{20} cannot submit etl-normalize to slurm: sbatch failed with exit status 1: .*artition' \
   "$SCRATCH/last.err" || fail "sbatch refusal not reported: $(cat "$SCRATCH/last.err")"
 echo "normalize failure and sbatch refusal reported"
 

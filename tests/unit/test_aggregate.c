@@ -569,7 +569,8 @@ static void test_tables(void) {
   remove_tables(dir2);
 
   /* excel_bom: every table starts with the BOM, inside the gzip too. */
-  CHECK(mkdtemp(strcpy(dir2, "/tmp/test_aggregate.XXXXXX")) != NULL);
+  snprintf(dir2, sizeof dir2, "/tmp/test_aggregate.XXXXXX");
+  CHECK(mkdtemp(dir2) != NULL);
   write_tables(dir2, 2, true, &rows2);
   for (size_t i = 0; i < 4; i++) {
     t = read_table(dir2, table_names[i]);

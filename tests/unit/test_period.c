@@ -133,7 +133,7 @@ static void test_invariants(void) {
       int32_t s = period_start(&pc, from);
       for (int32_t d = from; d <= to; d++) {
         if (d > period_end(&pc, s)) {
-          strcpy(prev, cur);
+          memcpy(prev, cur, sizeof prev);
           bad += period_next(&pc, s) != d;
           s = d;
         }

@@ -1,0 +1,156 @@
+/* The program skeleton shared by every executable (see program.h). */
+#include "etl/common/program.h"
+
+#include <archive.h>
+#include <csv.h>
+#include <errno.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "transforms/base/xalloc.h"
+
+#ifndef ATTR_VERSION
+#error "ATTR_VERSION must be defined (CMake defines it)"
+#endif
+
+/* Set once by prog_init (see program.h "State"). */
+static const char *the_name = "etl";
+static const char *the_usage = "";
+static enum stage_log_level the_level = STAGE_LOG_INFO;
+
+/* xalloc's failure path: the program decides, with its own exit code. The
+ * message is built without allocating. */
+static void out_of_memory(size_t n) {
+  char stamp[21];
+  fflush(stdout);
+  fprintf(stderr, "%s: %s out of memory (allocating %zu bytes); nothing was published\n",
+          the_name, stage_log_utc_now(stamp), n);
+  _exit(ETL_EXIT_NOMEM); /* no atexit work: it could allocate again */
+}
+
+void prog_init(const char *name, const char *usage) {
+  the_name = name;
+  the_usage = usage;
+  signal(SIGPIPE, SIG_IGN); /* a write to a closed pipe fails with EPIPE: exit 3 */
+  signal(SIGXFSZ, SIG_IGN); /* past a file size limit a write fails with EFBIG: exit 3 */
+  the_level = stage_log_level_from_env();
+  xalloc_set_failure_handler(out_of_memory);
+}
+
+const char *prog_name(void) { return the_name; }
+
+void prog_set_level(enum stage_log_level level) {
+  static const char *const names[] = {"quiet", "info", "verbose"};
+  the_level = level;
+  setenv("ETL_LOG", names[level], 1); /* the stages started from here */
+}
+
+enum stage_log_level prog_level(void) { return the_level; }
+
+void prog_print_version(void) {
+  char pcre[64] = "";
+  pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+  printf("%s %s\n", the_name, ATTR_VERSION);
+  printf("zlib %s\n", zlibVersion());
+  printf("%s\n", archive_version_details());
+  printf("PCRE2 %s\n", pcre);
+  printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+}
+
+int prog_option(int c, char **argv) {
+  switch (c) {
+  case 'h':
+    fputs(the_usage, stdout);
+    return prog_exit(ETL_EXIT_OK);
+  case 'V':
+    prog_print_version();
+    return prog_exit(ETL_EXIT_OK);
+  case 'q':
+    prog_set_level(STAGE_LOG_QUIET);
+    return PROG_CONTINUE;
+  case 'v':
+    prog_set_level(STAGE_LOG_VERBOSE);
+    return PROG_CONTINUE;
+  case ':':
+    return prog_usage_error("option '%s' needs a value", argv[optind - 1]);
+  default: {
+    char shortopt[3] = {'-', (char)optopt, '\0'};
+    return prog_usage_error("unknown option '%s'",
+                            optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
+  }
+  }
+}
+
+int prog_parse_count_n(const char *s, size_t len, long min, long max, long *out) {
+  long v = 0;
+  if (len == 0)
+    return -1;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    int digit = s[i] - '0';
+    if (v > (LONG_MAX - digit) / 10)
+      return -1;
+    v = v * 10 + digit;
+  }
+  if (v < min || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int prog_parse_count(const char *s, long min, long max, long *out) {
+  return prog_parse_count_n(s, strlen(s), min, max, out);
+}
+
+void prog_verror(const char *fmt, va_list ap) { stage_log_vline(the_name, fmt, ap); }
+
+void prog_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  prog_verror(fmt, ap);
+  va_end(ap);
+}
+
+void prog_info(const char *fmt, ...) {
+  if (the_level < STAGE_LOG_INFO)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  stage_log_vline(the_name, fmt, ap);
+  va_end(ap);
+}
+
+void prog_verbose(const char *fmt, ...) {
+  if (the_level < STAGE_LOG_VERBOSE)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  stage_log_vline(the_name, fmt, ap);
+  va_end(ap);
+}
+
+int prog_usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "%s: ", the_name);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\nTry '%s --help' for more information.\n", the_name);
+  va_end(ap);
+  return ETL_EXIT_USAGE;
+}
+
+int prog_exit(int rc) {
+  errno = 0;
+  if (fflush(stdout) == 0 && !ferror(stdout))
+    return rc;
+  int e = errno ? errno : EIO;
+  prog_error("cannot write to standard output: %s", strerror(e));
+  return rc == ETL_EXIT_OK ? ETL_EXIT_IO : rc;
+}
