@@ -110,6 +110,9 @@ void norm_state_release(struct norm_state *st);
 str_id norm_sfid(struct norm_state *st, const char *s, size_t n);
 /* Interns a cell as is. */
 str_id norm_text(struct norm_state *st, const char *s, size_t n);
+/* Interns cell col of the current row trimmed of white space (StageName,
+ * LeadSource of an opportunity). */
+str_id norm_trimmed_text(struct norm_state *st, struct input_table *t, size_t col);
 /* Opens the input for `entity`: a CRM entity from the container, or an
  * [input] file. Returns 1 with t open, 0 when an optional input is not
  * configured, -1 with err on a fault (missing file/entry/column). */
