@@ -43,10 +43,8 @@ void norm_state_release(struct norm_state *st) {
   idmap_release(&st->contact_by_id);
   idmap_release(&st->opp_by_id);
   idmap_release(&st->mlead_by_key);
-  if (st->email_map) {
-    idmap_release(st->email_map);
-    free(st->email_map);
-  }
+  if (st->people_built)
+    identity_release(&st->identity);
   normalize_channel_memo_free(st);
   strbuf_release(&st->idbuf);
   strbuf_release(&st->sb);

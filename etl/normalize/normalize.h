@@ -6,7 +6,8 @@
  *
  * The work is split by input family: normalize_crm.c (the Salesforce
  * entities), normalize_ma.c (Marketo leads and activities), normalize_side.c
- * (fx rates and cost rows), normalize_people.c (identity), and
+ * (fx rates and cost rows), normalize_people.c (identity, over the rules of
+ * transforms/identity.h), and
  * normalize_touches.c (channels, de-duplication, final ordering);
  * normalize.c runs them in dependency order. */
 #ifndef ATTR_NORMALIZE_H
@@ -21,6 +22,7 @@
 #include "etl/common/stage_log.h"
 #include "transforms/dataset.h"
 #include "transforms/fx.h"
+#include "transforms/identity.h"
 #include "transforms/base/idmap.h"
 #include "transforms/values.h"
 
@@ -84,7 +86,7 @@ struct norm_state {
   size_t nmembers, capmembers;
   struct norm_mlead *mleads;
   size_t nmleads, capmleads;
-  size_t capopps, cappersons, captouches, capcosts;
+  size_t capopps, captouches, capcosts;
 
   struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
       mlead_by_key;
@@ -92,7 +94,8 @@ struct norm_state {
   struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
   struct ma_attributes attrs;
   struct utm utm;
-  struct idmap *email_map; /* normalize_people.c: email -> best candidate */
+  struct identity identity; /* normalize_people.c: persons, email candidates */
+  bool people_built;        /* identity holds something to release */
   unsigned rule_limit_hits;
   enum stage_log_level log_level; /* STAGE_LOG_INFO after init */
   struct stage_progress progress; /* the terminal progress line (disabled after init) */
