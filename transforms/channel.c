@@ -1,4 +1,4 @@
-/* Channel rules (channel.h, CONTRACT.md §7): an ordered list of rules, each a
+/* Channel rules (channel.h, contract §7): an ordered list of rules, each a
  * channel name and up to one compiled PCRE2 pattern per touch field.
  *
  * Patterns are compiled with PCRE2_CASELESS | PCRE2_UTF |

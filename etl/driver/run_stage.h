@@ -3,7 +3,7 @@
  * close-on-exec pipe, waitpid retried on EINTR, and the result told apart as
  * an exit status or a signal.
  *
- * Signal policy (CONTRACT §8: a run never dies of a signal it could have
+ * Signal policy (contract §8: a run never dies of a signal it could have
  * handled): the driver ignores SIGPIPE and SIGXFSZ and keeps SIGHUP,
  * SIGINT, SIGTERM and SIGCHLD blocked for the whole run, so they wait as
  * pending signals (a signal the caller already ignores, as under nohup,

@@ -1,7 +1,7 @@
 /* A pull stream of bytes under the CSV reader: a file descriptor, a memory
  * buffer, a gzip stream over another source (gzip_stream.h) or an archive
  * entry (archive_entry.h). The reader only sees this interface, so the
- * limits of CONTRACT.md §9 "File-level parsing" (max_input_bytes,
+ * limits of contract §9 "File-level parsing" (max_input_bytes,
  * max_expand_ratio) are enforced in one place from the counters below.
  * Internal to etl/input/reader.c and its helpers. */
 #ifndef ATTR_BYTE_SOURCE_H

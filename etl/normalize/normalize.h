@@ -1,5 +1,5 @@
 /* The normalize stage (etl-normalize): reads every input of pipeline.conf,
- * applies the row rules of CONTRACT.md §2, §3.1, §3.2, §8 and §9 (checks in
+ * applies the row rules of contract §2, §3.1, §3.2, §8 and §9 (checks in
  * the contract's order: field count, IsDeleted, values, references, duplicate
  * key), converts money to corporate cents, resolves people and touches, and
  * produces the data set (transforms/dataset.h) and the reject log.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bad-input suite (CONTRACT.md §8, §9 "File-level parsing"): every case of
+# Bad-input suite (contract §8, §9 "File-level parsing"): every case of
 # tests/bad-input/*.sh damages a copy of the fixtures or of pipeline.conf,
 # runs `etl run` against an out_dir that already holds a published range,
 # and asserts

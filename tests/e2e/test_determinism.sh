@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Determinism (CONTRACT §5.5): two runs over the same inputs, config and
+# Determinism (contract §5.5): two runs over the same inputs, config and
 # as_of publish byte-identical tables, whatever --jobs is; and a rerun over
 # a published range replaces it in place with identical content.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGKILL at any moment of a run (CONTRACT.md §5.4, §8, §9 "Publishing"):
+# SIGKILL at any moment of a run (contract §5.4, §8, §9 "Publishing"):
 # on data large enough that each stage runs for a while (about 100,000
 # generated Marketo activities), the driver is killed with SIGKILL
 #   - a moment after it starts,

@@ -1,4 +1,4 @@
-/* Group sums, range and tables (CONTRACT.md §5.2-§5.5, §9 "Money and
+/* Group sums, range and tables (contract §5.2-§5.5, §9 "Money and
  * costs", "Periods and range", "Tables"): range defaults and selection with
  * both sides of each boundary, the cost example of §5.4, touches counted in
  * every model, opportunities and pipeline by CreatedDate, won and revenue by

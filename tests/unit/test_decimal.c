@@ -1,4 +1,4 @@
-/* Exact decimals, money and fx conversion (CONTRACT §2 "Money", §5.1, §9
+/* Exact decimals, money and fx conversion (contract §2 "Money", §5.1, §9
  * "Values"). Besides the named cases, money_parse is checked against an
  * integer reference on a grid of amounts, and money_convert against an
  * __int128 reference on a grid of (cents, rate) pairs. */

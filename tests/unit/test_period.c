@@ -1,4 +1,4 @@
-/* Periods (CONTRACT.md §5.2, §9 "Periods and range"): ISO weeks with their
+/* Periods (contract §5.2, §9 "Periods and range"): ISO weeks with their
  * week-year, months, calendar and fiscal quarters and years, and the
  * invariants every period kind must keep over three decades of days. */
 #include "transforms/period.h"
