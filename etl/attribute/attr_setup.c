@@ -141,3 +141,32 @@ int attr_write_range_file(const char *path, const struct emit_range *r) {
   }
   return -1;
 }
+
+static bool shared_option(int c, const char *arg, struct attr_cli *o) {
+  switch (c) {
+  case 'c': o->config = arg; return true;
+  case ATTR_OPT_DATASET: o->dataset = arg; return true;
+  case ATTR_OPT_OUT: o->out = arg; return true;
+  case ATTR_OPT_AS_OF: o->as_of = arg; return true;
+  case ATTR_OPT_FROM: o->from = arg; return true;
+  case ATTR_OPT_TO: o->to = arg; return true;
+  case ATTR_OPT_RANGE_FILE: o->range_file = arg; return true;
+  default: return false;
+  }
+}
+
+int attr_parse_options(int argc, char **argv, const struct option *longopts,
+                       struct attr_cli *cli, int (*own)(int c, const char *arg, void *ctx),
+                       void *ctx) {
+  const char *shortopts = ":" ATTR_SHARED_SHORTOPTS PROG_COMMON_SHORTOPTS;
+  int c, rc = PROG_CONTINUE;
+  while (rc == PROG_CONTINUE && (c = prog_getopt(argc, argv, shortopts, longopts, &rc)) > 0)
+    if (!shared_option(c, optarg, cli))
+      rc = own(c, optarg, ctx);
+  return rc == PROG_CONTINUE ? prog_no_operands(argc, argv) : rc;
+}
+
+struct attr_args attr_cli_args(const struct attr_cli *o, bool base_sums) {
+  struct attr_args a = {o->config, o->dataset, o->as_of, o->from, o->to, base_sums};
+  return a;
+}

@@ -34,24 +34,15 @@ static const char usage_text[] =
     "touch that counts for them; the partial results go into the --partial DIR\n"
     "for etl-merge, which writes the tables.\n"
     "\n"
-    "  -c, --config CONF    pipeline.conf\n"
-    "  --dataset FILE       dataset.bin written by etl-normalize\n"
-    "  --out DIR            output folder (created if missing)\n"
-    "  --as-of TS           timestamp or date (a date means 23:59:59 that day)\n"
-    "  --from DATE          first day of the range (YYYY-MM-DD)\n"
-    "  --to DATE            last day of the range (YYYY-MM-DD)\n"
+    ATTR_SHARED_HELP
     "  --jobs N             threads for the models (1-256, default 1)\n"
-    "  --range-file FILE    write the range name (FROM_TO) to FILE\n"
     "  --shard I/N          compute shard I of N (0 <= I < N <= 1000)\n"
     "  --partial DIR        where a shard writes its partial results\n"
-    "  -q, --quiet          no summary line\n"
-    "  -v, --verbose        the summary line (as by default)\n"
-    "  -h, --help           this text\n"
-    "  -V, --version        the versions of " PROG " and its libraries\n"
-    "\n" ETL_EXIT_CODES_HELP;
+    ATTR_COMMON_HELP(PROG);
 
 struct options {
-  const char *config, *dataset, *out, *as_of, *from, *to, *range_file, *partial;
+  struct attr_cli cli;
+  const char *partial;
   unsigned jobs;
   bool sharded;
   unsigned shard, nshards;
@@ -68,61 +59,48 @@ struct state {
 
 /* The combinations of --out, --shard and --partial. */
 static int check_outputs(const struct options *o) {
-  if (!o->config || !o->dataset || !o->as_of)
+  if (!o->cli.config || !o->cli.dataset || !o->cli.as_of)
     return usage_error("-c, --dataset and --as-of are required");
   if (o->sharded != (o->partial != NULL))
     return usage_error("--shard and --partial go together");
-  if (o->sharded && o->out)
+  if (o->sharded && o->cli.out)
     return usage_error("--out is not used with --shard (etl-merge writes the tables)");
-  if (!o->sharded && !o->out)
+  if (!o->sharded && !o->cli.out)
     return usage_error("--out (or --shard with --partial) is required");
   return -1;
 }
 
+enum { O_JOBS = ATTR_OPT_OWN, O_SHARD, O_PARTIAL };
+
+/* The shared options, this program's own, the common ones. */
+static const struct option longopts[] = {
+    ATTR_SHARED_LONGOPTS, {"jobs", required_argument, NULL, O_JOBS},
+    {"shard", required_argument, NULL, O_SHARD}, {"partial", required_argument, NULL, O_PARTIAL},
+    PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+
+static int own_option(int c, const char *arg, void *ctx) {
+  struct options *o = ctx;
+  long jobs;
+  int rc = PROG_CONTINUE;
+  if (c == O_PARTIAL) {
+    o->partial = arg;
+  } else if (c == O_JOBS) {
+    if ((rc = prog_count_option("--jobs", arg, 1, PROG_MAX_JOBS, &jobs)) == PROG_CONTINUE)
+      o->jobs = (unsigned)jobs;
+  } else if (c == O_SHARD) {
+    if (shard_parse(arg, &o->shard, &o->nshards))
+      return usage_error("--shard '%s': expected I/N with 0 <= I < N <= %d", arg, SHARD_MAX);
+    o->sharded = true;
+  }
+  return rc;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o) {
-  enum { O_DATASET = 256, O_OUT, O_AS_OF, O_FROM, O_TO, O_JOBS, O_RANGE, O_SHARD, O_PARTIAL };
-  static const struct option longs[] = {
-      {"config", required_argument, NULL, 'c'},   {"dataset", required_argument, NULL, O_DATASET},
-      {"out", required_argument, NULL, O_OUT},     {"as-of", required_argument, NULL, O_AS_OF},
-      {"from", required_argument, NULL, O_FROM},   {"to", required_argument, NULL, O_TO},
-      {"jobs", required_argument, NULL, O_JOBS},   {"range-file", required_argument, NULL, O_RANGE},
-      {"shard", required_argument, NULL, O_SHARD}, {"partial", required_argument, NULL, O_PARTIAL},
-      PROG_COMMON_LONGOPTS,                        {NULL, 0, NULL, 0}};
-  int c, rc;
-  long jobs;
   memset(o, 0, sizeof(*o));
   o->jobs = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, longs, NULL)) != -1) {
-    switch (c) {
-    case 'c': o->config = optarg; break;
-    case O_DATASET: o->dataset = optarg; break;
-    case O_OUT: o->out = optarg; break;
-    case O_AS_OF: o->as_of = optarg; break;
-    case O_FROM: o->from = optarg; break;
-    case O_TO: o->to = optarg; break;
-    case O_RANGE: o->range_file = optarg; break;
-    case O_PARTIAL: o->partial = optarg; break;
-    case O_JOBS:
-      if (prog_parse_count(optarg, 1, PROG_MAX_JOBS, &jobs) < 0)
-        return usage_error("--jobs '%s': expected a whole number from 1 to %d", optarg,
-                           PROG_MAX_JOBS);
-      o->jobs = (unsigned)jobs;
-      break;
-    case O_SHARD:
-      if (shard_parse(optarg, &o->shard, &o->nshards))
-        return usage_error("--shard '%s': expected I/N with 0 <= I < N <= %d", optarg, SHARD_MAX);
-      o->sharded = true;
-      break;
-    default:
-      if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
-        return rc;
-    }
-  }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
-  return check_outputs(o);
+  int rc = attr_parse_options(argc, argv, longopts, &o->cli, own_option, o);
+  return rc != PROG_CONTINUE ? rc : check_outputs(o);
 }
 
 /* A shard covers only its own opportunities. */
@@ -143,10 +121,10 @@ static int write_outputs(struct state *st, const struct tables_input *in, uint64
     rc = tables_write_partial(in, &hdr, st->opt.partial, rows, &err);
   } else {
     uint64_t opp_rows;
-    rc = tables_write(in, st->opt.out, rows, &err);
+    rc = tables_write(in, st->opt.cli.out, rows, &err);
     if (rc == 0)
       rc = opportunities_table_write(&st->su.cfg, &st->su.ds, &st->su.range, st->su.as_of,
-                                     st->opt.out, &opp_rows, &err);
+                                     st->opt.cli.out, &opp_rows, &err);
   }
   if (rc != 0)
     prog_error("%s", strbuf_str(&err));
@@ -157,7 +135,7 @@ static int write_outputs(struct state *st, const struct tables_input *in, uint64
 static int run(struct state *st) {
   double t0 = stage_log_seconds();
   struct attr_setup *su = &st->su;
-  const char *dir = st->opt.sharded ? st->opt.partial : st->opt.out;
+  const char *dir = st->opt.sharded ? st->opt.partial : st->opt.cli.out;
   uint64_t rows = 0;
   size_t nopps = 0;
   int rc;
@@ -173,7 +151,7 @@ static int run(struct state *st) {
                             &su->range, &su->base, st->cover, st->opt.jobs};
   if ((rc = write_outputs(st, &in, &rows)) >= 0)
     return rc;
-  if (st->opt.range_file && (rc = attr_write_range_file(st->opt.range_file, &su->range)) >= 0)
+  if (st->opt.cli.range_file && (rc = attr_write_range_file(st->opt.cli.range_file, &su->range)) >= 0)
     return rc;
   for (size_t o = 0; o < su->ds.nopps; o++)
     nopps += st->cover[o] != 0;
@@ -195,8 +173,7 @@ int main(int argc, char **argv) {
   prog_init(PROG, usage_text);
   if ((rc = parse_args(argc, argv, &st.opt)) >= 0)
     return rc;
-  struct attr_args a = {st.opt.config, st.opt.dataset, st.opt.as_of,
-                        st.opt.from,   st.opt.to,      !st.opt.sharded};
+  struct attr_args a = attr_cli_args(&st.opt.cli, !st.opt.sharded);
   if ((rc = attr_setup_load(&st.su, &a)) < 0)
     rc = run(&st);
   linkage_release(&st.lk);

@@ -36,12 +36,10 @@ static int dump(const char *path) {
 
 int main(int argc, char **argv) {
   static const struct option opts[] = {PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-  int c, rc;
+  int rc = PROG_CONTINUE;
   prog_init("etl-dump", usage);
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":" PROG_COMMON_SHORTOPTS, opts, NULL)) != -1)
-    if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
-      return rc;
+  if (prog_getopt(argc, argv, ":" PROG_COMMON_SHORTOPTS, opts, &rc) == PROG_OPTS_EXIT)
+    return rc;
   if (optind == argc)
     return prog_usage_error("missing DATASET");
   if (optind + 1 < argc)

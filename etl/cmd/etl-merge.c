@@ -27,66 +27,46 @@ static const char usage_text[] =
     "etl-attribute. The config, data set, --as-of, --from and --to must be\n"
     "those the shards ran with.\n"
     "\n"
-    "  -c, --config CONF    pipeline.conf\n"
-    "  --dataset FILE       dataset.bin written by etl-normalize\n"
+    ATTR_SHARED_HELP
     "  --partials DIR       the folder holding one partial folder per shard\n"
     "  --shards N           the number of shards (1-1000)\n"
-    "  --out DIR            output folder (created if missing)\n"
-    "  --as-of TS           timestamp or date (a date means 23:59:59 that day)\n"
-    "  --from DATE          first day of the range (YYYY-MM-DD)\n"
-    "  --to DATE            last day of the range (YYYY-MM-DD)\n"
-    "  --range-file FILE    write the range name (FROM_TO) to FILE\n"
-    "  -q, --quiet          no summary line\n"
-    "  -v, --verbose        the summary line (as by default)\n"
-    "  -h, --help           this text\n"
-    "  -V, --version        the versions of " PROG " and its libraries\n"
-    "\n" ETL_EXIT_CODES_HELP;
+    ATTR_COMMON_HELP(PROG);
 
 struct options {
-  const char *config, *dataset, *partials, *out, *as_of, *from, *to, *range_file;
+  struct attr_cli cli;
+  const char *partials;
   unsigned nshards;
 };
 
 #define usage_error prog_usage_error
 
+enum { O_PARTIALS = ATTR_OPT_OWN, O_SHARDS };
+
+/* The shared options, this program's own, the common ones. */
+static const struct option longopts[] = {
+    ATTR_SHARED_LONGOPTS, {"partials", required_argument, NULL, O_PARTIALS},
+    {"shards", required_argument, NULL, O_SHARDS}, PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+
+static int own_option(int c, const char *arg, void *ctx) {
+  struct options *o = ctx;
+  long nshards;
+  int rc = PROG_CONTINUE;
+  if (c == O_PARTIALS)
+    o->partials = arg;
+  else if (c == O_SHARDS &&
+           (rc = prog_count_option("--shards", arg, 1, SHARD_MAX, &nshards)) == PROG_CONTINUE)
+    o->nshards = (unsigned)nshards;
+  return rc;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o) {
-  enum { O_DATASET = 256, O_PARTIALS, O_SHARDS, O_OUT, O_AS_OF, O_FROM, O_TO, O_RANGE };
-  static const struct option longs[] = {
-      {"config", required_argument, NULL, 'c'},     {"dataset", required_argument, NULL, O_DATASET},
-      {"partials", required_argument, NULL, O_PARTIALS},
-      {"shards", required_argument, NULL, O_SHARDS}, {"out", required_argument, NULL, O_OUT},
-      {"as-of", required_argument, NULL, O_AS_OF},   {"from", required_argument, NULL, O_FROM},
-      {"to", required_argument, NULL, O_TO},         {"range-file", required_argument, NULL, O_RANGE},
-      PROG_COMMON_LONGOPTS,                          {NULL, 0, NULL, 0}};
-  int c, rc;
-  long nshards;
   memset(o, 0, sizeof(*o));
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, longs, NULL)) != -1) {
-    switch (c) {
-    case 'c': o->config = optarg; break;
-    case O_DATASET: o->dataset = optarg; break;
-    case O_PARTIALS: o->partials = optarg; break;
-    case O_OUT: o->out = optarg; break;
-    case O_AS_OF: o->as_of = optarg; break;
-    case O_FROM: o->from = optarg; break;
-    case O_TO: o->to = optarg; break;
-    case O_RANGE: o->range_file = optarg; break;
-    case O_SHARDS:
-      if (prog_parse_count(optarg, 1, SHARD_MAX, &nshards) < 0)
-        return usage_error("--shards '%s': expected a whole number from 1 to %d", optarg,
-                           SHARD_MAX);
-      o->nshards = (unsigned)nshards;
-      break;
-    default:
-      if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
-        return rc;
-    }
-  }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
-  if (!o->config || !o->dataset || !o->partials || !o->nshards || !o->out || !o->as_of)
+  int rc = attr_parse_options(argc, argv, longopts, &o->cli, own_option, o);
+  if (rc != PROG_CONTINUE)
+    return rc;
+  const struct attr_cli *a = &o->cli;
+  if (!a->config || !a->dataset || !o->partials || !o->nshards || !a->out || !a->as_of)
     return usage_error("-c, --dataset, --partials, --shards, --out and --as-of are required");
   return -1;
 }
@@ -98,20 +78,20 @@ static int run(const struct options *o, struct attr_setup *su) {
   uint64_t rows = 0;
   int rc;
 
-  if ((rc = attr_make_dir(o->out)) >= 0)
+  if ((rc = attr_make_dir(o->cli.out)) >= 0)
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
   struct tables_input in = {&su->cfg, &su->ds, NULL, &su->groups, &su->range, &su->base, NULL, 1};
   uint64_t opp_rows;
-  if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0 ||
-      opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->out, &opp_rows,
-                                &err) != 0) {
+  if (tables_merge(&in, &hdr, o->partials, o->cli.out, &rows, &err) != 0 ||
+      opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->cli.out,
+                                &opp_rows, &err) != 0) {
     prog_error("%s", strbuf_str(&err));
     strbuf_release(&err);
     return ETL_EXIT_IO;
   }
   strbuf_release(&err);
-  if (o->range_file && (rc = attr_write_range_file(o->range_file, &su->range)) >= 0)
+  if (o->cli.range_file && (rc = attr_write_range_file(o->cli.range_file, &su->range)) >= 0)
     return rc;
   prog_info("%u shards, %zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
             o->nshards, su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows,
@@ -126,7 +106,7 @@ int main(int argc, char **argv) {
   prog_init(PROG, usage_text); /* SIGXFSZ ignored: a file size limit is exit 3 */
   if ((rc = parse_args(argc, argv, &o)) >= 0)
     return rc;
-  struct attr_args a = {o.config, o.dataset, o.as_of, o.from, o.to, true};
+  struct attr_args a = attr_cli_args(&o.cli, true);
   if ((rc = attr_setup_load(&su, &a)) < 0)
     rc = run(&o, &su);
   attr_setup_release(&su);

@@ -115,20 +115,16 @@ static int parse_args(int argc, char **argv, const char **conf_path, const char 
                                        {"check", no_argument, NULL, 'k'},
                                        PROG_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-  int c, rc;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, opts, NULL)) != -1) {
+  int c, rc = PROG_CONTINUE;
+  while ((c = prog_getopt(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, opts, &rc)) > 0) {
     switch (c) {
     case 'c': *conf_path = optarg; break;
     case 'w': *work = optarg; break;
     case 'k': *check = true; break;
-    default:
-      if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
-        return rc;
     }
   }
-  if (optind != argc)
-    return prog_usage_error("unexpected argument '%s'", argv[optind]);
+  if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
+    return rc;
   if (!*work && !*check)
     return prog_usage_error("--work DIR or --check is required");
   return PROG_CONTINUE;

@@ -183,22 +183,20 @@ static int check_date(const char *opt, const char *s) {
 
 /* Parses `etl run` options into o; returns -1 to go on, or an exit code. */
 static int parse_run_options(int argc, char **argv, struct run_options *o) {
-  int c, rc;
+  int c, rc = PROG_CONTINUE;
   memset(o, 0, sizeof *o);
   o->config = "pipeline.conf";
   o->shards = 1;
   o->wait_seconds = -1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, run_longopts, NULL)) != -1) {
+  while ((c = prog_getopt(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, run_longopts, &rc)) > 0) {
     switch (c) {
     case 'c': o->config = optarg; break;
     case OPT_FROM: o->from = optarg; break;
     case OPT_TO: o->to = optarg; break;
     case OPT_AS_OF: o->as_of = optarg; break;
     case OPT_JOBS:
-      if (prog_parse_count(optarg, 1, PROG_MAX_JOBS, &o->jobs) < 0)
-        return usage_error("--jobs '%s': expected a whole number from 1 to %d", optarg,
-                           PROG_MAX_JOBS);
+      if ((rc = prog_count_option("--jobs", optarg, 1, PROG_MAX_JOBS, &o->jobs)) >= 0)
+        return rc;
       break;
     case OPT_WAIT:
       o->wait = true;
@@ -207,9 +205,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
                            MAX_WAIT_SECONDS);
       break;
     case OPT_SHARDS:
-      if (prog_parse_count(optarg, 1, SHARD_MAX, &o->shards) < 0)
-        return usage_error("--shards '%s': expected a whole number from 1 to %d", optarg,
-                           SHARD_MAX);
+      if ((rc = prog_count_option("--shards", optarg, 1, SHARD_MAX, &o->shards)) >= 0)
+        return rc;
       break;
     case OPT_EXECUTOR:
       if (!strcmp(optarg, "local"))
@@ -227,13 +224,10 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
         return usage_error("--sbatch-arg: at most %d", MAX_SBATCH_ARGS);
       o->sbatch_args[o->nsbatch_args++] = optarg;
       break;
-    default:
-      if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
-        return rc;
     }
   }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
+  if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
+    return rc;
   if ((o->from && check_date("--from", o->from)) || (o->to && check_date("--to", o->to)))
     return ETL_EXIT_USAGE;
   if (o->from && o->to && strcmp(o->from, o->to) > 0)
@@ -774,16 +768,11 @@ static int check_config(const char *config) {
 
 static int cmd_check(int argc, char **argv) {
   const char *config = "pipeline.conf";
-  int c, rc;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, check_longopts, NULL)) != -1) {
-    if (c == 'c')
-      config = optarg;
-    else if ((rc = prog_option(c, argv)) != PROG_CONTINUE)
-      return rc;
-  }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
+  int c, rc = PROG_CONTINUE;
+  while ((c = prog_getopt(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, check_longopts, &rc)) > 0)
+    config = optarg; /* -c, the only option of its own */
+  if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
+    return rc;
   if ((rc = check_config(config)))
     return rc;
   struct strbuf err = STRBUF_INIT;

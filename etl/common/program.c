@@ -87,6 +87,28 @@ int prog_option(int c, char **argv) {
   }
 }
 
+int prog_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
+                int *exit_code) {
+  int c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+    if (c != 'h' && c != 'V' && c != 'q' && c != 'v' && c != ':' && c != '?')
+      return c;
+    int rc = prog_option(c, argv);
+    if (rc != PROG_CONTINUE) {
+      *exit_code = rc;
+      return PROG_OPTS_EXIT;
+    }
+  }
+  return PROG_OPTS_END;
+}
+
+int prog_no_operands(int argc, char **argv) {
+  if (optind < argc)
+    return prog_usage_error("unexpected argument '%s'", argv[optind]);
+  return PROG_CONTINUE;
+}
+
 int prog_parse_count_n(const char *s, size_t len, long min, long max, long *out) {
   long v = 0;
   if (len == 0)
@@ -109,7 +131,11 @@ int prog_parse_count(const char *s, long min, long max, long *out) {
   return prog_parse_count_n(s, strlen(s), min, max, out);
 }
 
-void prog_verror(const char *fmt, va_list ap) { stage_log_vline(the_name, fmt, ap); }
+int prog_count_option(const char *opt, const char *arg, long min, long max, long *out) {
+  if (prog_parse_count(arg, min, max, out) == 0)
+    return PROG_CONTINUE;
+  return prog_usage_error("%s '%s': expected a whole number from %ld to %ld", opt, arg, min, max);
+}
 
 void prog_error(const char *fmt, ...) {
   va_list ap;
@@ -118,21 +144,27 @@ void prog_error(const char *fmt, ...) {
   va_end(ap);
 }
 
+/* The one line printer of every program, at a level. */
+static void log_at(enum stage_log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void log_at(enum stage_log_level level, const char *fmt, va_list ap) {
+  if (the_level >= level)
+    stage_log_vline(the_name, fmt, ap);
+}
+
+void prog_verror(const char *fmt, va_list ap) { log_at(STAGE_LOG_QUIET, fmt, ap); }
+
 void prog_info(const char *fmt, ...) {
-  if (the_level < STAGE_LOG_INFO)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  stage_log_vline(the_name, fmt, ap);
+  log_at(STAGE_LOG_INFO, fmt, ap);
   va_end(ap);
 }
 
 void prog_verbose(const char *fmt, ...) {
-  if (the_level < STAGE_LOG_VERBOSE)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  stage_log_vline(the_name, fmt, ap);
+  log_at(STAGE_LOG_VERBOSE, fmt, ap);
   va_end(ap);
 }
 

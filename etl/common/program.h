@@ -67,6 +67,21 @@ const char *prog_name(void);
  * opterr = 0 and an optstring starting with ':'. */
 int prog_option(int c, char **argv);
 
+/* getopt_long with the common options taken care of: returns the next
+ * option that is the program's own (as getopt_long returns it),
+ * PROG_OPTS_END when the options are over (optind at the first operand),
+ * or PROG_OPTS_EXIT with *exit_code set (--help or --version answered, an
+ * unknown option or a missing value reported). optstring must start with
+ * ':' and hold PROG_COMMON_SHORTOPTS; longopts must hold
+ * PROG_COMMON_LONGOPTS. */
+#define PROG_OPTS_END 0
+#define PROG_OPTS_EXIT (-2)
+int prog_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
+                int *exit_code);
+/* After the options: PROG_CONTINUE when no operand is left, else the
+ * usage error ("unexpected argument 'x'", ETL_EXIT_USAGE). */
+int prog_no_operands(int argc, char **argv);
+
 /* --quiet / --verbose: the level of this process and, through ETL_LOG, of
  * the stage programs it starts. */
 void prog_set_level(enum stage_log_level level);
@@ -82,6 +97,10 @@ void prog_print_version(void);
 int prog_parse_count_n(const char *s, size_t len, long min, long max, long *out);
 /* The same for a whole NUL-terminated string. */
 int prog_parse_count(const char *s, long min, long max, long *out);
+
+/* The value of a count option (--jobs, --shards): PROG_CONTINUE with *out,
+ * or the usage error "--jobs 'x': expected a whole number from 1 to 256". */
+int prog_count_option(const char *opt, const char *arg, long min, long max, long *out);
 
 /* "NAME: TS message" on stderr: prog_info at the info level and above,
  * prog_verbose at the verbose level only, prog_error always. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "etl/common/exitcodes.h"
+#include "etl/common/stage_log.h"
 
 /* How long the wait loop sleeps before checking waitpid again when no
  * signal arrives: a safety net only, SIGCHLD normally wakes it. */
@@ -21,12 +22,6 @@ static const int handled_signals[] = {SIGHUP, SIGINT, SIGTERM};
 static struct timespec ms_to_timespec(int ms) {
   struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
   return ts;
-}
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void stage_signals_init(struct stage_signals *s) {
@@ -234,14 +229,14 @@ int stage_spawn(const char *path, const char *const argv[], const struct stage_s
 
 int run_stage(const char *path, const char *const argv[], struct stage_signals *sig,
               struct stage_result *res, struct strbuf *err) {
-  double start = now_seconds();
+  double start = stage_log_seconds();
   pid_t pid;
   size_t which;
   if (stage_spawn(path, argv, sig, &pid, err) < 0)
     return -1;
   if (stage_wait_any(&pid, 1, sig, &which, res, err) < 0)
     return -1;
-  res->seconds = now_seconds() - start;
+  res->seconds = stage_log_seconds() - start;
   return 0;
 }
 
@@ -286,7 +281,7 @@ int run_capture(const char *const argv[], const struct stage_signals *sig, struc
     close(po[1]);
     return -1;
   }
-  double start = now_seconds();
+  double start = stage_log_seconds();
   struct child_io io = {-1, po[1], pe[1], true};
   pid_t pid;
   int rc = spawn(argv[0], argv, sig, io, &pid, err);
@@ -300,7 +295,7 @@ int run_capture(const char *const argv[], const struct stage_signals *sig, struc
       rc = -1;
     } else {
       fill_result(status, res);
-      res->seconds = now_seconds() - start;
+      res->seconds = stage_log_seconds() - start;
     }
   }
   close(po[0]);
