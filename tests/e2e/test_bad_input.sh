@@ -156,7 +156,7 @@ run_one() {
     fail "$name: exit $STATUS, expected $EXIT"
   fi
   if [ "$STATUS" -gt 128 ] && [ "$EXIT" -le 128 ]; then fail "$name: died of a signal"; fi
-  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' run.err; then
+  if grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:' run.err; then
     sed 's/^/    /' run.err >&2
     fail "$name: sanitizer report"
   fi

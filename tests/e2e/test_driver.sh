@@ -71,7 +71,7 @@ check_status() {
   got=$(cat "$scratch/$name.status")
   [ "$got" = "$want" ] || fail "$name: $got, want $want; stderr:
 $(cat "$scratch/$name.err")"
-  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$scratch/$name.err"; then
+  if grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:' "$scratch/$name.err"; then
     fail "$name: sanitizer report in stderr: $(cat "$scratch/$name.err")"
   fi
 }

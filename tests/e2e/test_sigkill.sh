@@ -145,7 +145,7 @@ reap() { # waits for the wrapper; sets status ("exit N" / "signal N")
 finish_kill() { # finish_kill LABEL: reaps the killed driver, checks out_dir
   local label=$1
   reap
-  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$SCRATCH/kill.err"; then
+  if grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:' "$SCRATCH/kill.err"; then
     fail "$label: sanitizer report: $(cat "$SCRATCH/kill.err")"
   fi
   listing_ok "$label"
