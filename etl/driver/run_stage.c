@@ -88,6 +88,9 @@ static int move_fd(int from, int to) {
   return from < 0 || from == to || dup2(from, to) >= 0 ? 0 : -1;
 }
 
+/* The status of a child whose exec failed (the shell's convention). */
+#define CHILD_EXEC_FAILED 127
+
 /* In the child between fork and exec: async-signal-safe calls only. */
 static void exec_child(const char *path, const char *const argv[], const struct stage_signals *sig,
                        const struct child_io *io, int report_fd, pid_t parent) {
@@ -108,7 +111,7 @@ fail:;
   int e = errno;
   ssize_t w = write(report_fd, &e, sizeof e);
   (void)w;
-  _exit(127);
+  _exit(CHILD_EXEC_FAILED); /* never seen: the parent reads errno from the pipe */
 }
 
 /* Reads the errno the child reports when exec fails; 0 once exec closed the
