@@ -1,7 +1,8 @@
 /* etl: the driver (contract §6, docs/architecture.md). Parses the command
  * line, loads the config, then chains the stage programs etl-normalize and
- * etl-attribute in hidden folders of out_dir and publishes their tables
- * atomically with a manifest and the `latest` link; `etl check` checks
+ * etl-attribute in hidden folders of out_dir, has etl-report write
+ * report.html beside their tables, and publishes them atomically with a
+ * manifest and the `latest` link; `etl check` checks
  * out_dir and hands over to `etl-normalize --check`. With --shards N the
  * attribution runs as N shard tasks and etl-merge, locally
  * (executor_local.h) or as Slurm jobs (executor_slurm.h). The pieces live
@@ -43,6 +44,7 @@
 #define NORMALIZE PLAN_NORMALIZE
 #define ATTRIBUTE PLAN_ATTRIBUTE
 #define MERGE PLAN_MERGE
+#define REPORT PLAN_REPORT
 #define MANIFEST_NAME "manifest.json"
 
 static const char usage_text[] =
@@ -54,10 +56,11 @@ static const char usage_text[] =
     "       etl --help | --version\n"
     "\n"
     "`etl run` runs etl-normalize, then etl-attribute, and publishes their tables\n"
-    "atomically into <out_dir>/<from>_<to>/ with a manifest.json, and points the\n"
-    "link <out_dir>/latest at that folder. A run that fails because too many rows\n"
-    "were rejected keeps its rejects.csv and manifest.json in\n"
-    "<out_dir>/.failed/<start time>/ (the newest 5 are kept) and names it.\n"
+    "atomically into <out_dir>/<from>_<to>/ with report.html (etl-report) and a\n"
+    "manifest.json, and points the link <out_dir>/latest at that folder. A run\n"
+    "that fails because too many rows were rejected keeps its rejects.csv and\n"
+    "manifest.json in <out_dir>/.failed/<start time>/ (the newest 5 are kept)\n"
+    "and names it.\n"
     "`etl check` loads the config, checks that out_dir is (or can be made) a\n"
     "writable folder and runs `etl-normalize --check`, which opens every input\n"
     "and checks its header.\n"
@@ -450,27 +453,48 @@ static int read_range(struct driver *d) {
   return rc;
 }
 
-/* Copies rejects.csv beside the tables and writes the manifest. */
+/* (Re)writes the stage folder's manifest.json listing every other file of
+ * the folder as an output. */
+static int write_manifest(struct driver *d) {
+  char *path = xasprintf("%s/%s", d->pub.stage_path, MANIFEST_NAME);
+  int rc = 0;
+  strbuf_reset(&d->err);
+  if (unlink(path) < 0 && errno != ENOENT) {
+    strbuf_addf(&d->err, "cannot replace '%s': %s", path, strerror(errno));
+    rc = -1;
+  }
+  manifest_clear_outputs(&d->manifest);
+  if (rc < 0 || manifest_scan_outputs(&d->manifest, d->pub.stage_path, MANIFEST_NAME, &d->err) < 0 ||
+      manifest_write(&d->manifest, path, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    rc = ETL_EXIT_IO;
+  }
+  free(path);
+  return rc;
+}
+
+/* etl-report writes report.html into the stage folder from the tables and
+ * the first manifest (for the run's inputs, as_of, range and digest). */
+static int run_report(struct driver *d) { return run_planned(d, REPORT, plan_argv_report); }
+
+/* Copies rejects.csv beside the tables, writes the manifest, runs
+ * etl-report, then writes the manifest again with report.html among the
+ * outputs, so the page is published, and checksummed, like every table. */
 static int stage_outputs(struct driver *d) {
   char *rejects = xasprintf("%s/rejects.csv", d->run_dir);
   char *inputs = xasprintf("%s/inputs.tsv", d->run_dir);
-  char *manifest = xasprintf("%s/%s", d->pub.stage_path, MANIFEST_NAME);
   int rc = ETL_EXIT_IO;
   strbuf_reset(&d->err);
   if (publish_copy_to_stage(&d->pub, rejects, "rejects.csv", &d->err) < 0 ||
-      manifest_read_inputs(&d->manifest, inputs, &d->err) < 0 ||
-      manifest_scan_outputs(&d->manifest, d->pub.stage_path, MANIFEST_NAME, &d->err) < 0)
+      manifest_read_inputs(&d->manifest, inputs, &d->err) < 0)
     error("%s", strbuf_str(&d->err));
   else if (manifest_set_run(&d->manifest, ATTR_VERSION, d->opt.config, d->as_of, &d->err) < 0) {
     error("%s", strbuf_str(&d->err));
     rc = ETL_EXIT_USAGE; /* the config went away during the run */
-  } else if (manifest_write(&d->manifest, manifest, &d->err) < 0)
-    error("%s", strbuf_str(&d->err));
-  else
-    rc = 0;
+  } else if (!(rc = write_manifest(d)) && !(rc = interrupted(d)) && !(rc = run_report(d)))
+    rc = write_manifest(d);
   free(rejects);
   free(inputs);
-  free(manifest);
   return rc;
 }
 

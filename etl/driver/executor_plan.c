@@ -104,6 +104,15 @@ void plan_argv_merge(const struct exec_plan *p, struct plan_argv *a) {
   add_owned(a, plan_work_path(p, "range"));
 }
 
+void plan_argv_report(const struct exec_plan *p, struct plan_argv *a) {
+  memset(a, 0, sizeof(*a));
+  plan_argv_add(a, PLAN_REPORT, false);
+  plan_argv_add(a, "--dir", false);
+  plan_argv_add(a, p->tables, false);
+  plan_argv_add(a, "-c", false);
+  plan_argv_add(a, p->config, false);
+}
+
 char *plan_stage_path(const struct exec_plan *p, const char *name) {
   return xasprintf("%s/%s", p->stage_dir, name);
 }

@@ -25,6 +25,7 @@
 #define PLAN_NORMALIZE "etl-normalize"
 #define PLAN_ATTRIBUTE "etl-attribute"
 #define PLAN_MERGE "etl-merge"
+#define PLAN_REPORT "etl-report"
 
 /* Borrowed strings, all owned by the caller. */
 struct exec_plan {
@@ -61,6 +62,9 @@ void plan_argv_attribute_shard(const struct exec_plan *p, unsigned i, struct pla
 /* etl-merge -c CONF --dataset ... --partials WORK/shards --shards N --out
  * TABLES --as-of TS [--from D] [--to D] --range-file WORK/range */
 void plan_argv_merge(const struct exec_plan *p, struct plan_argv *a);
+/* etl-report --dir TABLES -c CONF: report.html from the tables (the driver
+ * runs it itself, after the other stages, whatever the executor). */
+void plan_argv_report(const struct exec_plan *p, struct plan_argv *a);
 /* Appends one argument (copied when own). */
 void plan_argv_add(struct plan_argv *a, const char *arg, bool own);
 void plan_argv_release(struct plan_argv *a);
