@@ -7,11 +7,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "etl/common/program.h"
 #include "transforms/base/xalloc.h"
 
 void plan_argv_add(struct plan_argv *a, const char *arg, bool own) {
   if (a->n >= PLAN_ARGV_MAX || (own && a->nowned >= sizeof a->owned / sizeof a->owned[0])) {
-    fprintf(stderr, "etl: internal error: command line too long\n");
+    prog_error("internal error: command line too long"); /* a bug, not an input */
     abort();
   }
   if (own) {
