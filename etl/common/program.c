@@ -23,6 +23,8 @@
 static const char *the_name = "etl";
 static const char *the_usage = "";
 static enum stage_log_level the_level = STAGE_LOG_INFO;
+static struct sigaction inherited_pipe, inherited_xfsz;
+static bool inherited_saved;
 
 /* xalloc's failure path: the program decides, with its own exit code. The
  * message is built without allocating. */
@@ -37,13 +39,27 @@ static void out_of_memory(size_t n) {
 void prog_init(const char *name, const char *usage) {
   the_name = name;
   the_usage = usage;
-  signal(SIGPIPE, SIG_IGN); /* a write to a closed pipe fails with EPIPE: exit 3 */
-  signal(SIGXFSZ, SIG_IGN); /* past a file size limit a write fails with EFBIG: exit 3 */
+  struct sigaction ign;
+  memset(&ign, 0, sizeof ign);
+  ign.sa_handler = SIG_IGN;
+  sigemptyset(&ign.sa_mask);
+  /* a write to a closed pipe fails with EPIPE, past a file size limit with
+   * EFBIG: exit 3, never death by a signal */
+  sigaction(SIGPIPE, &ign, &inherited_pipe);
+  sigaction(SIGXFSZ, &ign, &inherited_xfsz);
+  inherited_saved = true;
   the_level = stage_log_level_from_env();
   xalloc_set_failure_handler(out_of_memory);
 }
 
 const char *prog_name(void) { return the_name; }
+
+bool prog_inherited_action(int sig, struct sigaction *act) {
+  if (!inherited_saved || (sig != SIGPIPE && sig != SIGXFSZ))
+    return false;
+  *act = sig == SIGPIPE ? inherited_pipe : inherited_xfsz;
+  return true;
+}
 
 void prog_set_level(enum stage_log_level level) {
   static const char *const names[] = {"quiet", "info", "verbose"};

@@ -27,6 +27,7 @@
 #define ATTR_PROGRAM_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,6 +53,11 @@
  * out-of-memory handler. Call first in main. */
 void prog_init(const char *name, const char *usage);
 const char *prog_name(void);
+
+/* The disposition of SIGPIPE or SIGXFSZ the process had before prog_init
+ * ignored them, for the programs it starts (run_stage.h): false when
+ * prog_init has not run. */
+bool prog_inherited_action(int sig, struct sigaction *act);
 
 /* The common long options, for the end of a getopt_long table (before the
  * terminating {NULL, 0, NULL, 0}), and their short letters. */

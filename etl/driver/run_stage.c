@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "etl/common/exitcodes.h"
+#include "etl/common/program.h"
 #include "etl/common/stage_log.h"
 
 /* How long the wait loop sleeps before checking waitpid again when no
@@ -31,6 +32,11 @@ void stage_signals_init(struct stage_signals *s) {
   sigemptyset(&ign.sa_mask);
   sigaction(SIGPIPE, &ign, &s->old_pipe);
   sigaction(SIGXFSZ, &ign, &s->old_xfsz);
+  /* prog_init ignored them already: the stages get what etl inherited */
+  if (!prog_inherited_action(SIGPIPE, &s->child_pipe))
+    s->child_pipe = s->old_pipe;
+  if (!prog_inherited_action(SIGXFSZ, &s->child_xfsz))
+    s->child_xfsz = s->old_xfsz;
   struct sigaction dfl = ign;
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGCHLD, &dfl, &s->old_chld);
@@ -99,8 +105,8 @@ static void exec_child(const char *path, const char *const argv[], const struct 
     goto fail;
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
     _exit(ETL_EXIT_SIGNAL_BASE + SIGKILL);
-  sigaction(SIGPIPE, &sig->old_pipe, NULL);
-  sigaction(SIGXFSZ, &sig->old_xfsz, NULL);
+  sigaction(SIGPIPE, &sig->child_pipe, NULL);
+  sigaction(SIGXFSZ, &sig->child_xfsz, NULL);
   sigaction(SIGCHLD, &sig->old_chld, NULL);
   sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
   if (io->search_path)

@@ -26,6 +26,8 @@ struct stage_signals {
   sigset_t waited;  /* handled + CHLD */
   sigset_t old_mask;
   struct sigaction old_pipe, old_xfsz, old_chld;
+  struct sigaction child_pipe, child_xfsz; /* what a stage starts with: the
+                                              dispositions the program inherited */
   int caught; /* first handled signal received, 0 if none */
 };
 
