@@ -25,6 +25,7 @@
 #include "etl/attribute/shard.h"
 #include "etl/common/config.h"
 #include "etl/common/program.h"
+#include "etl/driver/dataset_cache.h"
 #include "etl/driver/executor_local.h"
 #include "etl/driver/executor_plan.h"
 #include "etl/driver/executor_slurm.h"
@@ -91,6 +92,9 @@ static const char usage_text[] =
     "      --partition P  slurm: the partition of the jobs\n"
     "      --time-limit T slurm: the time limit of each job (sbatch --time)\n"
     "      --sbatch-arg A slurm: one more sbatch argument (repeatable)\n"
+    "      --no-cache     run etl-normalize even when the data-set cache in\n"
+    "                     out_dir matches (local executor; ETL_DATASET_CACHE=off\n"
+    "                     neither reads nor writes the cache)\n"
     "  -q, --quiet        no progress lines on stderr (errors are printed)\n"
     "  -v, --verbose      also print the command line of each stage\n"
     "  -h, --help         print this help\n"
@@ -108,7 +112,7 @@ struct run_options {
   const char *config;
   const char *from, *to, *as_of; /* NULL when not given */
   long jobs;                     /* 0 when not given */
-  bool wait;
+  bool wait, no_cache;
   long wait_seconds;             /* -1: wait forever (plain --wait) */
   long shards;                   /* 1 unless given */
   enum executor executor;
@@ -155,7 +159,8 @@ enum {
   OPT_WORK_DIR,
   OPT_PARTITION,
   OPT_TIME_LIMIT,
-  OPT_SBATCH_ARG
+  OPT_SBATCH_ARG,
+  OPT_NO_CACHE
 };
 
 static const struct option run_longopts[] = {
@@ -168,6 +173,7 @@ static const struct option run_longopts[] = {
     {"partition", required_argument, NULL, OPT_PARTITION},
     {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
     {"sbatch-arg", required_argument, NULL, OPT_SBATCH_ARG},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 
 static const struct option check_longopts[] = {
@@ -220,6 +226,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
         return usage_error("--executor '%s': expected local or slurm", optarg);
       break;
     case OPT_WORK_DIR: o->work_dir = optarg; break;
+    case OPT_NO_CACHE: o->no_cache = true; break;
     case OPT_PARTITION: o->partition = optarg; break;
     case OPT_TIME_LIMIT: o->time_limit = optarg; break;
     case OPT_SBATCH_ARG:
@@ -412,12 +419,44 @@ static int run_slurm(struct driver *d) {
   return rc;
 }
 
+/* etl-normalize, or its files from the data-set cache of an earlier run
+ * (etl/driver/dataset_cache.h); hit or miss goes to the log and manifest. */
+static int run_normalize_cached(struct driver *d) {
+  const char *env = getenv("ETL_DATASET_CACHE");
+  if (env && strcmp(env, "off") == 0)
+    return run_planned(d, NORMALIZE, plan_argv_normalize);
+  char *prog = xasprintf("%s/%s", d->stage_dir, NORMALIZE);
+  struct dataset_cache *dc = dataset_cache_new(d->pub.dir_fd, &d->config, d->opt.config, prog);
+  free(prog);
+  double t0 = stage_log_seconds();
+  struct strbuf why = STRBUF_INIT;
+  strbuf_reset(&d->err);
+  int hit = d->opt.no_cache ? 0 : dataset_cache_fetch(dc, d->run_dir, &why, &d->err);
+  if (hit < 0)
+    error("warning: %s; running %s", strbuf_str(&d->err), NORMALIZE);
+  int rc = 0;
+  if (hit > 0) {
+    info("data-set cache hit: %s skipped, the data set of an earlier run reused", NORMALIZE);
+    manifest_add_stage(&d->manifest, NORMALIZE, stage_log_seconds() - t0);
+  } else {
+    info("data-set cache miss (%s)", d->opt.no_cache ? "--no-cache" : strbuf_str(&why));
+    strbuf_reset(&d->err);
+    if (!(rc = run_planned(d, NORMALIZE, plan_argv_normalize)) && dataset_cache_store(dc, d->run_dir, &d->err) < 0)
+      error("warning: %s (the next run normalizes again)", strbuf_str(&d->err));
+  }
+  if (!rc)
+    manifest_set_stage_cache(&d->manifest, NORMALIZE, hit > 0 ? "hit" : "miss");
+  strbuf_release(&why);
+  dataset_cache_free(dc);
+  return rc;
+}
+
 /* The stages, whichever way they run (docs/architecture.md). */
 static int run_stages(struct driver *d) {
   int rc;
   if (d->opt.executor == EXEC_SLURM)
     return run_slurm(d);
-  if ((rc = run_planned(d, NORMALIZE, plan_argv_normalize)) || (rc = interrupted(d)))
+  if ((rc = run_normalize_cached(d)) || (rc = interrupted(d)))
     return rc;
   if (d->opt.shards > 1)
     return run_local_shards(d);

@@ -30,6 +30,8 @@ struct manifest_output {
 struct manifest_stage {
   char *name;
   double seconds;
+  const char *cache; /* etl-normalize with the data-set cache: "hit" or "miss"
+                        (static string, written as "cache"); else NULL */
 };
 
 struct manifest {
@@ -62,6 +64,8 @@ int manifest_set_range(struct manifest *m, const char *name, struct strbuf *err)
 void manifest_set_failure(struct manifest *m, const char *why);
 
 void manifest_add_stage(struct manifest *m, const char *name, double seconds);
+/* Sets the cache state (a static string) of the last stage named name. */
+void manifest_set_stage_cache(struct manifest *m, const char *name, const char *state);
 
 /* Parses inputs.tsv (lines name<TAB>bytes<TAB>rows_read<TAB>rows_kept<TAB>
  * rows_rejected, LF or CRLF ends) and appends one input per line. -1 with

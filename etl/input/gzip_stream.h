@@ -2,7 +2,8 @@
  * never holding the whole file. Several members read as their
  * concatenation; bytes after the last member that do not start another
  * member, a truncated stream and a bad CRC or length are faults
- * (contract §9 "File-level parsing"). Internal to etl/input/reader.c. */
+ * (contract §9 "File-level parsing"). Used by etl/input/reader.c and by
+ * the driver's check of its gzip outputs (etl/driver/manifest.c). */
 #ifndef ATTR_GZIP_STREAM_H
 #define ATTR_GZIP_STREAM_H
 
@@ -15,9 +16,7 @@ bool gzip_stream_magic(const void *data, size_t len);
 
 /* A source inflating raw, which it takes over (and frees). The first
  * prefix_len bytes of the compressed stream were already read from raw and
- * are passed in prefix (copied). NULL with err when zlib cannot be set up
- * (raw then stays the caller's). */
-struct byte_source *gzip_stream_new(struct byte_source *raw, const void *prefix, size_t prefix_len,
-                                    struct strbuf *err);
+ * are passed in prefix (copied). Never NULL. */
+struct byte_source *gzip_stream_new(struct byte_source *raw, const void *prefix, size_t prefix_len);
 
 #endif

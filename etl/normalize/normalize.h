@@ -86,7 +86,7 @@ struct norm_state {
   size_t nmembers, capmembers;
   struct norm_mlead *mleads;
   size_t nmleads, capmleads;
-  size_t capopps, captouches, capcosts;
+  size_t capopps, captouches, capcosts, caphistory;
 
   struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
       mlead_by_key;
@@ -117,8 +117,10 @@ str_id norm_text(struct norm_state *st, const char *s, size_t n);
  * LeadSource of an opportunity). */
 str_id norm_trimmed_text(struct norm_state *st, struct input_table *t, size_t col);
 /* Opens the input for `entity`: a CRM entity from the container, or an
- * [input] file. Returns 1 with t open, 0 when an optional input is not
- * configured, -1 with err on a fault (missing file/entry/column). */
+ * [input] file. Returns 1 with t open; 0 when an [input] file is not
+ * configured, or when the container has no entry for the entity (err then
+ * says so: a fault for a required entity, nothing for an optional one);
+ * -1 with err on a fault (missing file, two entries, missing column). */
 int norm_open_crm(struct norm_state *st, void *container, const char *entity,
                   const struct col_spec *specs, size_t n, struct input_table *t,
                   struct strbuf *err);

@@ -36,7 +36,7 @@ int norm_open_crm(struct norm_state *st, void *container, const char *entity,
   if (rc <= 0) {
     if (rc == 0 && err->len == 0)
       strbuf_addf(err, "%s: no %s.csv entry", etl_container_name(container), entity);
-    return -1;
+    return rc < 0 ? -1 : 0;
   }
   if (input_table_open(t, r, entity, st->conf, specs, n, &st->log, err) != 0) {
     input_table_close(t);
