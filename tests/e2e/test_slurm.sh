@@ -104,6 +104,9 @@ cluster_log() { tail -n 30 "$C"/log/*.log "$C"/munge/munged.log >&2 2>/dev/null 
 trap 'e2e_failed=1; cluster_log' ERR
 trap 'stop_cluster; e2e_cleanup' EXIT
 
+# The node is "localhost": without a name for it (a chroot without
+# /etc/hosts) slurmd cannot register and sinfo waits on DNS.
+getent hosts localhost >/dev/null || fail "localhost does not resolve (no /etc/hosts?): Slurm needs it"
 mungekey --create --keyfile="$C/munge/munge.key" || fail "mungekey failed"
 chmod 600 "$C/munge/munge.key"
 munged --key-file="$C/munge/munge.key" --socket="$C/munge/munge.socket" \
@@ -111,7 +114,8 @@ munged --key-file="$C/munge/munge.key" --socket="$C/munge/munge.socket" \
   --seed-file="$C/munge/munged.seed" --force || { cluster_log; fail "munged did not start"; }
 slurmctld -f "$SLURM_CONF" || { cluster_log; fail "slurmctld did not start"; }
 slurmd -f "$SLURM_CONF" || { cluster_log; fail "slurmd did not start"; }
-for _ in $(seq 300); do
+SECONDS=0 # a bound in time, not in tries: a slow sinfo must not stretch it
+while [ "$SECONDS" -lt 30 ]; do
   [ "$(sinfo -h -o %T 2>/dev/null | head -n 1)" = idle ] && break
   sleep 0.1
 done
