@@ -1,4 +1,4 @@
-/* Group sums of the attribution tables (CONTRACT.md §5.2-§5.4, §9 "Money
+/* Group sums of the attribution tables (contract §5.2-§5.4, §9 "Money
  * and costs", "Periods and range", "Tables"): the emitted range of periods,
  * the groups of each table (campaigns with "(none)" and "(unattributed)";
  * channels with "(unattributed)"), sparse sums per (period, group), and the

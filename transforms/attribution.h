@@ -1,4 +1,4 @@
-/* One model applied to one opportunity (CONTRACT.md §4, §5.1, §9 "Models",
+/* One model applied to one opportunity (contract §4, §5.1, §9 "Models",
  * "primary_campaign"): the milestones of its eligible touches, the model's
  * weights, and the pipeline and revenue credits in cents split by the
  * largest-remainder method, or the verdict "unattributed" (no eligible

@@ -1,4 +1,4 @@
-/* Boolean cells (CONTRACT §2, §9 "Values"): exactly true/false/1/0 in any
+/* Boolean cells (contract §2, §9 "Values"): exactly true/false/1/0 in any
  * case, empty meaning false; anything else is a value fault. */
 #include <strings.h>
 

@@ -1,4 +1,4 @@
-/* Campaign keys (CONTRACT §3.2): how a utm_campaign value is matched to a CRM
+/* Campaign keys (contract §3.2): how a utm_campaign value is matched to a CRM
  * campaign name despite differences in case and punctuation. Bytewise ASCII:
  * bytes >= 0x80 count as non-alphanumeric, so the key never depends on the
  * locale or on UTF-8 decoding. */

@@ -1,4 +1,4 @@
-/* Channel rules (channel.h, CONTRACT.md §7): an ordered list of rules, each a
+/* Channel rules (channel.h, contract §7): an ordered list of rules, each a
  * channel name and up to one compiled PCRE2 pattern per touch field.
  *
  * Patterns are compiled with PCRE2_CASELESS | PCRE2_UTF |
@@ -71,10 +71,8 @@ int rule_field_from_name(const char *name) {
 
 /* PCRE2 allocation failures are as fatal as any other (see xalloc.h). */
 static void *must(void *p) {
-  if (!p) {
-    fprintf(stderr, "fatal: out of memory in PCRE2\n");
-    exit(1);
-  }
+  if (!p)
+    xalloc_failed(0);
   return p;
 }
 

@@ -1,4 +1,4 @@
-/* Channel rules of CONTRACT.md §7: an ordered list of rules, each naming a
+/* Channel rules of contract §7: an ordered list of rules, each naming a
  * channel and PCRE2 patterns for some touch fields; the first rule whose
  * every pattern matches (case-insensitive, unanchored unless the pattern
  * anchors) gives the channel, else "Other". Patterns are compiled once (JIT

@@ -1,4 +1,4 @@
-/* The arithmetic of crediting (CONTRACT.md §4, §5.1, §5.4, §9 "Models"):
+/* The arithmetic of crediting (contract §4, §5.1, §5.4, §9 "Models"):
  * milestones over an opportunity's ordered eligible touches, exact rational
  * weights of position-based models, time-decay weights in double precision,
  * the largest-remainder split of a value in cents, cost spreading over

@@ -1,4 +1,4 @@
-/* Exact decimal numbers (CONTRACT §2 "Money", §5.1, §9 "Values"): amounts,
+/* Exact decimal numbers (contract §2 "Money", §5.1, §9 "Values"): amounts,
  * costs and fx rates are read from their text without binary floating point,
  * so that a total in the tables never differs from the sum of its rows.
  *

@@ -1,4 +1,4 @@
-/* Email normalization (CONTRACT §2, §9 "Values"): emails are the key that
+/* Email normalization (contract §2, §9 "Values"): emails are the key that
  * maps Marketo leads to CRM people, so every source must spell an address the
  * same way. Steps, in the contract's order: trim ASCII white space, drop one
  * leading "mailto:" (any case), drop one enclosing "<...>", ASCII-lowercase.

@@ -1,4 +1,4 @@
-/* Dated fx rates (CONTRACT.md §1.3, §5.1, §9 "Money and costs"): rate =
+/* Dated fx rates (contract §1.3, §5.1, §9 "Money and costs"): rate =
  * units of the corporate currency per unit of `currency`, effective from its
  * date until the next row of the same currency; the corporate currency has
  * rate 1; before a currency's first date there is no rate. Conversion is

@@ -1,4 +1,4 @@
-/* Linking people to opportunities (CONTRACT.md §3.3) and each opportunity's
+/* Linking people to opportunities (contract §3.3) and each opportunity's
  * eligible touches. Built once per run and then read, concurrently, by every
  * model: for each selected opportunity the ordered list of its eligible
  * touches (indices into ds->touches), its lc_time (§4 "LC") and the end of

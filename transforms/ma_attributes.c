@@ -1,4 +1,4 @@
-/* The JSON `attributes` cell of a Marketo activity (CONTRACT §1.2, §3.2,
+/* The JSON `attributes` cell of a Marketo activity (contract §1.2, §3.2,
  * §9): a small RFC 8259 parser for one object that keeps only the three
  * top-level keys the pipeline reads and validates everything else.
  *

@@ -1,4 +1,4 @@
-/* Milestones of an opportunity's ordered eligible touches (CONTRACT.md §4):
+/* Milestones of an opportunity's ordered eligible touches (contract §4):
  * which touch is first, lead creation, opportunity creation, closed won and
  * last. Kept apart from the weights because touch_credits prints every
  * milestone a touch holds whatever the model. */

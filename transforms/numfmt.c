@@ -1,4 +1,4 @@
-/* Exact decimal formatting of the numbers in the outputs (CONTRACT.md §5.5,
+/* Exact decimal formatting of the numbers in the outputs (contract §5.5,
  * §9 "Models" and "Tables"): cents with 2 decimals, weights and fractional
  * counts with 6, roi with 4, every rounding half away from zero on the exact
  * value and never a negative zero. Also the FIX18 fixed point in which

@@ -1,4 +1,4 @@
-/* Reporting periods of CONTRACT.md §5.2: day, ISO week (Monday-Sunday,
+/* Reporting periods of contract §5.2: day, ISO week (Monday-Sunday,
  * labelled by ISO week-year "2025-W07"), month "2025-02", quarter "2025-Q1"
  * and year "2025"; with fiscal_year_start_month M in 2..12, quarters and
  * years are fiscal and named by the calendar year in which the fiscal year

@@ -1,4 +1,4 @@
-/* Salesforce id normalization (CONTRACT §2): ids are compared in their
+/* Salesforce id normalization (contract §2): ids are compared in their
  * case-safe 18-character form, so a 15-character id from one export and the
  * 18-character id of the same record from another are the same key. */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Splitting whole cents by weights (CONTRACT.md §5.1 "Credit in cents" and
+/* Splitting whole cents by weights (contract §5.1 "Credit in cents" and
  * §5.4 cost): floors first, then the missing cents one each to the largest
  * remainders, ties to the earlier index, so the parts always sum exactly to
  * the value. Rational weights are split exactly in integers; time-decay

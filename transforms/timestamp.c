@@ -1,4 +1,4 @@
-/* Timestamp cells (CONTRACT §2, §9 "Values"): the one strict grammar every
+/* Timestamp cells (contract §2, §9 "Values"): the one strict grammar every
  * date and date-time of every input goes through, so that a time means the
  * same UTC second whichever export it came from.
  *

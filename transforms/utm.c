@@ -1,4 +1,4 @@
-/* UTM parameters and referrer hosts of a Marketo touch (CONTRACT §3.2, §9
+/* UTM parameters and referrer hosts of a Marketo touch (contract §3.2, §9
  * "People and touches"): the URL pieces that channel rules look at. Only
  * the decoding the contract names is done: query parameters split on '&',
  * '+' as space, %XX (an invalid escape such as "%zz" or a trailing "%4" is

@@ -1,4 +1,4 @@
-/* Parsers and normalizers for the cell values of CONTRACT.md §2 and §9
+/* Parsers and normalizers for the cell values of contract §2 and §9
  * "Values": Salesforce ids, emails, timestamps, booleans, exact decimal money
  * and fx rates, and the pieces of marketing-automation activities (the JSON
  * `attributes` cell, UTM query strings, referrer hosts, campaign keys).
@@ -111,7 +111,7 @@ void utm_from_query(const char *q, size_t n, struct utm *u);
 /* The query part of a URL: after the first '?', before '#'. Sets *q and *qn;
  * returns 0 if the URL has no '?'. */
 int url_query(const char *url, size_t n, const char **q, size_t *qn);
-/* Chooses the UTM source per CONTRACT §9: the Query Parameters attribute if
+/* Chooses the UTM source per contract §9: the Query Parameters attribute if
  * present and non-empty, else the Webpage URL query. */
 void utm_from_attributes(const struct ma_attributes *a, struct utm *u);
 /* Referrer host: drop the scheme ("xxx://"), cut at '/', '?' or '#', drop

@@ -1,4 +1,4 @@
-/* Model weights of an opportunity's touches (CONTRACT.md §4 and §9
+/* Model weights of an opportunity's touches (contract §4 and §9
  * "Models"): the exact rational weights of position-based models, as
  * integer numerators over a common denominator, and the double-precision
  * weights of time decay. */

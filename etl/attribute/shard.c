@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/common/program.h"
 #include "transforms/base/xalloc.h"
 
 #define SUMS_MAGIC "ETLSUMS1"
@@ -19,28 +20,14 @@
 
 /* --- Spans ----------------------------------------------------------------- */
 
-static int parse_uint(const char *s, size_t n, unsigned *out) {
-  unsigned long v = 0;
-  if (n == 0 || n > 4)
-    return -1;
-  for (size_t k = 0; k < n; k++) {
-    if (s[k] < '0' || s[k] > '9')
-      return -1;
-    v = v * 10 + (unsigned long)(s[k] - '0');
-  }
-  *out = (unsigned)v;
-  return 0;
-}
-
 int shard_parse(const char *s, unsigned *i, unsigned *n) {
   const char *slash = strchr(s, '/');
-  unsigned a, b;
-  if (!slash || parse_uint(s, (size_t)(slash - s), &a) || parse_uint(slash + 1, strlen(slash + 1), &b))
+  long a, b;
+  if (!slash || prog_parse_count_n(s, (size_t)(slash - s), 0, SHARD_MAX - 1, &a) < 0 ||
+      prog_parse_count(slash + 1, 1, SHARD_MAX, &b) < 0 || a >= b)
     return -1;
-  if (b < 1 || b > SHARD_MAX || a >= b)
-    return -1;
-  *i = a;
-  *n = b;
+  *i = (unsigned)a;
+  *n = (unsigned)b;
   return 0;
 }
 

@@ -1,4 +1,4 @@
-/* The tables of etl-attribute (CONTRACT.md §5.4, §5.5, §9 "Tables"):
+/* The tables of etl-attribute (contract §5.4, §5.5, §9 "Tables"):
  * attribution_by_campaign.csv, attribution_by_channel.csv,
  * touch_credits.csv.gz and reconciliation.csv, written with csvout into an
  * output folder, funnel.csv (etl/attribute/funnel_table.h), and

@@ -1,12 +1,10 @@
 /* etl-attribute: the attribution stage. Reads the normalized data set,
  * links people and touches to opportunities, applies every model of the
  * config and writes the tables (funnel.csv included) plus the range name
- * (notes/STAGES.md).
+ * (docs/architecture.md).
  * With --shard I/N it does the same for one contiguous slice of the
  * opportunities and writes partial results for etl-merge (etl/attribute/shard.h). */
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +13,20 @@
 #include "etl/attribute/model_fit.h"
 #include "etl/attribute/shard.h"
 #include "etl/attribute/opportunities_table.h"
+#include "etl/common/program.h"
 #include "etl/attribute/tables.h"
-#include "etl/common/exitcodes.h"
-#include "etl/common/stage_log.h"
 #include "transforms/datadriven.h"
 #include "transforms/link.h"
 #include "transforms/base/xalloc.h"
 
 #define PROG "etl-attribute"
-#define MAX_JOBS 1024
 
 static const char usage_text[] =
     "usage: " PROG " -c CONF --dataset FILE --out DIR --as-of TS\n"
     "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
     "       " PROG " -c CONF --dataset FILE --shard I/N --partial DIR --as-of TS\n"
     "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
+    "       " PROG " --help | --version\n"
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
@@ -43,21 +40,15 @@ static const char usage_text[] =
     "touch that counts for them; the partial results go into the --partial DIR\n"
     "for etl-merge, which writes the tables.\n"
     "\n"
-    "  -c, --config CONF    pipeline.conf\n"
-    "  --dataset FILE       dataset.bin written by etl-normalize\n"
-    "  --out DIR            output folder (created if missing)\n"
-    "  --as-of TS           timestamp or date (a date means 23:59:59 that day)\n"
-    "  --from DATE          first day of the range (YYYY-MM-DD)\n"
-    "  --to DATE            last day of the range (YYYY-MM-DD)\n"
-    "  --jobs N             threads for the models (default 1)\n"
-    "  --range-file FILE    write the range name (FROM_TO) to FILE\n"
+    ATTR_SHARED_HELP
+    "  --jobs N             threads for the models (1-256, default 1)\n"
     "  --shard I/N          compute shard I of N (0 <= I < N <= 1000)\n"
     "  --partial DIR        where a shard writes its partial results\n"
-    "  -h, --help           this text\n"
-    "\n" ETL_EXIT_CODES_HELP;
+    ATTR_COMMON_HELP(PROG);
 
 struct options {
-  const char *config, *dataset, *out, *as_of, *from, *to, *range_file, *partial;
+  struct attr_cli cli;
+  const char *partial;
   unsigned jobs;
   bool sharded;
   unsigned shard, nshards;
@@ -72,72 +63,52 @@ struct state {
   struct dd_fit fit; /* their fit, when fitted */
 };
 
-#define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
-
-static int parse_jobs(const char *s, unsigned *jobs) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < 1 || v > MAX_JOBS)
-    return -1;
-  *jobs = (unsigned)v;
-  return 0;
-}
+#define usage_error prog_usage_error
 
 /* The combinations of --out, --shard and --partial. */
 static int check_outputs(const struct options *o) {
-  if (!o->config || !o->dataset || !o->as_of)
+  if (!o->cli.config || !o->cli.dataset || !o->cli.as_of)
     return usage_error("-c, --dataset and --as-of are required");
   if (o->sharded != (o->partial != NULL))
     return usage_error("--shard and --partial go together");
-  if (o->sharded && o->out)
+  if (o->sharded && o->cli.out)
     return usage_error("--out is not used with --shard (etl-merge writes the tables)");
-  if (!o->sharded && !o->out)
+  if (!o->sharded && !o->cli.out)
     return usage_error("--out (or --shard with --partial) is required");
   return -1;
 }
 
+enum { O_JOBS = ATTR_OPT_OWN, O_SHARD, O_PARTIAL };
+
+/* The shared options, this program's own, the common ones. */
+static const struct option longopts[] = {
+    ATTR_SHARED_LONGOPTS, {"jobs", required_argument, NULL, O_JOBS},
+    {"shard", required_argument, NULL, O_SHARD}, {"partial", required_argument, NULL, O_PARTIAL},
+    PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+
+static int own_option(int c, const char *arg, void *ctx) {
+  struct options *o = ctx;
+  long jobs;
+  int rc = PROG_CONTINUE;
+  if (c == O_PARTIAL) {
+    o->partial = arg;
+  } else if (c == O_JOBS) {
+    if ((rc = prog_count_option("--jobs", arg, 1, PROG_MAX_JOBS, &jobs)) == PROG_CONTINUE)
+      o->jobs = (unsigned)jobs;
+  } else if (c == O_SHARD) {
+    if (shard_parse(arg, &o->shard, &o->nshards))
+      return usage_error("--shard '%s': expected I/N with 0 <= I < N <= %d", arg, SHARD_MAX);
+    o->sharded = true;
+  }
+  return rc;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o) {
-  enum { O_DATASET = 256, O_OUT, O_AS_OF, O_FROM, O_TO, O_JOBS, O_RANGE, O_SHARD, O_PARTIAL };
-  static const struct option longs[] = {
-      {"config", required_argument, NULL, 'c'},   {"dataset", required_argument, NULL, O_DATASET},
-      {"out", required_argument, NULL, O_OUT},     {"as-of", required_argument, NULL, O_AS_OF},
-      {"from", required_argument, NULL, O_FROM},   {"to", required_argument, NULL, O_TO},
-      {"jobs", required_argument, NULL, O_JOBS},   {"range-file", required_argument, NULL, O_RANGE},
-      {"shard", required_argument, NULL, O_SHARD}, {"partial", required_argument, NULL, O_PARTIAL},
-      {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
-  int c;
   memset(o, 0, sizeof(*o));
   o->jobs = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:h", longs, NULL)) != -1) {
-    switch (c) {
-    case 'c': o->config = optarg; break;
-    case O_DATASET: o->dataset = optarg; break;
-    case O_OUT: o->out = optarg; break;
-    case O_AS_OF: o->as_of = optarg; break;
-    case O_FROM: o->from = optarg; break;
-    case O_TO: o->to = optarg; break;
-    case O_RANGE: o->range_file = optarg; break;
-    case O_PARTIAL: o->partial = optarg; break;
-    case O_JOBS:
-      if (parse_jobs(optarg, &o->jobs))
-        return usage_error("--jobs '%s': expected a whole number from 1 to 1024", optarg);
-      break;
-    case O_SHARD:
-      if (shard_parse(optarg, &o->shard, &o->nshards))
-        return usage_error("--shard '%s': expected I/N with 0 <= I < N <= %d", optarg, SHARD_MAX);
-      o->sharded = true;
-      break;
-    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
-    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-    default: return usage_error("unknown option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
-  return check_outputs(o);
+  int rc = attr_parse_options(argc, argv, longopts, &o->cli, own_option, o);
+  return rc != PROG_CONTINUE ? rc : check_outputs(o);
 }
 
 /* A shard covers only its own opportunities. */
@@ -174,10 +145,9 @@ static void link_and_fit(struct state *st) {
   double t0 = stage_log_seconds();
   dd_fit_build(&st->fit, &su->ds, &st->lk, su->groups.touch_chan, su->groups.nchannels,
                su->as_of, su->cfg.account_based);
-  if (stage_log_level_from_env() >= STAGE_LOG_VERBOSE)
-    stage_log_line(PROG, "data-driven fit: %llu journeys, %llu converting, p = %.6f, %.3f s",
-                   (unsigned long long)st->fit.njourneys, (unsigned long long)st->fit.nconv,
-                   st->fit.p, stage_log_seconds() - t0);
+  prog_verbose("data-driven fit: %llu journeys, %llu converting, p = %.6f, %.3f s",
+               (unsigned long long)st->fit.njourneys, (unsigned long long)st->fit.nconv,
+               st->fit.p, stage_log_seconds() - t0);
 }
 
 static int write_outputs(struct state *st, const struct tables_input *in, uint64_t *rows) {
@@ -189,13 +159,13 @@ static int write_outputs(struct state *st, const struct tables_input *in, uint64
     rc = tables_write_partial(in, &hdr, st->opt.partial, rows, &err);
   } else {
     uint64_t opp_rows;
-    rc = tables_write(in, st->opt.out, rows, &err);
+    rc = tables_write(in, st->opt.cli.out, rows, &err);
     if (rc == 0)
       rc = opportunities_table_write(&st->su.cfg, &st->su.ds, &st->su.range, st->su.as_of,
-                                     st->opt.out, &opp_rows, &err);
+                                     st->opt.cli.out, &opp_rows, &err);
   }
   if (rc != 0)
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
   strbuf_release(&err);
   return rc != 0 ? ETL_EXIT_IO : -1;
 }
@@ -203,12 +173,12 @@ static int write_outputs(struct state *st, const struct tables_input *in, uint64
 static int run(struct state *st) {
   double t0 = stage_log_seconds();
   struct attr_setup *su = &st->su;
-  const char *dir = st->opt.sharded ? st->opt.partial : st->opt.out;
+  const char *dir = st->opt.sharded ? st->opt.partial : st->opt.cli.out;
   uint64_t rows = 0;
   size_t nopps = 0;
   int rc;
 
-  if ((rc = attr_make_dir(PROG, dir)) >= 0)
+  if ((rc = attr_make_dir(dir)) >= 0)
     return rc;
   st->cover = coverage_build(&su->ds, &su->range);
   if (st->opt.sharded)
@@ -218,19 +188,17 @@ static int run(struct state *st) {
                             &su->base,  st->cover, st->opt.jobs, st->fitted ? &st->fit : NULL};
   if ((rc = write_outputs(st, &in, &rows)) >= 0)
     return rc;
-  if (st->opt.range_file && (rc = attr_write_range_file(PROG, st->opt.range_file, &su->range)) >= 0)
+  if (st->opt.cli.range_file && (rc = attr_write_range_file(st->opt.cli.range_file, &su->range)) >= 0)
     return rc;
   for (size_t o = 0; o < su->ds.nopps; o++)
     nopps += st->cover[o] != 0;
-  if (stage_log_level_from_env() < STAGE_LOG_INFO)
-    return ETL_EXIT_OK;
   double secs = stage_log_seconds() - t0;
   if (st->opt.sharded)
-    stage_log_line(PROG, "shard %u/%u: %zu models, %zu opportunities, %zu touches, "
+    prog_info("shard %u/%u: %zu models, %zu opportunities, %zu touches, "
                    "%llu credit rows, %.2f s", st->opt.shard, st->opt.nshards, su->cfg.nmodels,
                    nopps, st->lk.ntouch, (unsigned long long)rows, secs);
   else
-    stage_log_line(PROG, "%zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
+    prog_info("%zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
                    su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows, secs);
   return ETL_EXIT_OK;
 }
@@ -239,17 +207,15 @@ int main(int argc, char **argv) {
   struct state st;
   int rc;
   memset(&st, 0, sizeof(st));
-  signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error (exit 3), not a crash */
-  signal(SIGPIPE, SIG_IGN);
+  prog_init(PROG, usage_text);
   if ((rc = parse_args(argc, argv, &st.opt)) >= 0)
     return rc;
-  struct attr_args a = {PROG,         st.opt.config, st.opt.dataset, st.opt.as_of,
-                        st.opt.from,  st.opt.to,     !st.opt.sharded};
+  struct attr_args a = attr_cli_args(&st.opt.cli, !st.opt.sharded);
   if ((rc = attr_setup_load(&st.su, &a)) < 0)
     rc = run(&st);
   linkage_release(&st.lk);
   dd_fit_release(&st.fit);
   free(st.cover);
   attr_setup_release(&st.su);
-  return rc;
+  return prog_exit(rc);
 }

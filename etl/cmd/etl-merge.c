@@ -9,10 +9,9 @@
 #include <string.h>
 
 #include "etl/attribute/attr_setup.h"
-#include "etl/common/exitcodes.h"
-#include "etl/common/stage_log.h"
 #include "etl/attribute/shard.h"
 #include "etl/attribute/opportunities_table.h"
+#include "etl/common/program.h"
 #include "etl/attribute/tables.h"
 
 #define PROG "etl-merge"
@@ -20,6 +19,7 @@
 static const char usage_text[] =
     "usage: " PROG " -c CONF --dataset FILE --partials DIR --shards N --out DIR\n"
     "                 --as-of TS [--from DATE] [--to DATE] [--range-file FILE]\n"
+    "       " PROG " --help | --version\n"
     "\n"
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
@@ -30,71 +30,46 @@ static const char usage_text[] =
     "The config, data set, --as-of, --from and --to must be those the shards\n"
     "ran with.\n"
     "\n"
-    "  -c, --config CONF    pipeline.conf\n"
-    "  --dataset FILE       dataset.bin written by etl-normalize\n"
+    ATTR_SHARED_HELP
     "  --partials DIR       the folder holding one partial folder per shard\n"
     "  --shards N           the number of shards (1-1000)\n"
-    "  --out DIR            output folder (created if missing)\n"
-    "  --as-of TS           timestamp or date (a date means 23:59:59 that day)\n"
-    "  --from DATE          first day of the range (YYYY-MM-DD)\n"
-    "  --to DATE            last day of the range (YYYY-MM-DD)\n"
-    "  --range-file FILE    write the range name (FROM_TO) to FILE\n"
-    "  -h, --help           this text\n"
-    "\n" ETL_EXIT_CODES_HELP;
+    ATTR_COMMON_HELP(PROG);
 
 struct options {
-  const char *config, *dataset, *partials, *out, *as_of, *from, *to, *range_file;
+  struct attr_cli cli;
+  const char *partials;
   unsigned nshards;
 };
 
-#define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
+#define usage_error prog_usage_error
 
-/* "N" as shard 0 of N. */
-static int parse_shards(const char *s, unsigned *n) {
-  char buf[16];
-  unsigned i;
-  if (strlen(s) > 4)
-    return -1;
-  snprintf(buf, sizeof buf, "0/%s", s);
-  return shard_parse(buf, &i, n);
+enum { O_PARTIALS = ATTR_OPT_OWN, O_SHARDS };
+
+/* The shared options, this program's own, the common ones. */
+static const struct option longopts[] = {
+    ATTR_SHARED_LONGOPTS, {"partials", required_argument, NULL, O_PARTIALS},
+    {"shards", required_argument, NULL, O_SHARDS}, PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+
+static int own_option(int c, const char *arg, void *ctx) {
+  struct options *o = ctx;
+  long nshards;
+  int rc = PROG_CONTINUE;
+  if (c == O_PARTIALS)
+    o->partials = arg;
+  else if (c == O_SHARDS &&
+           (rc = prog_count_option("--shards", arg, 1, SHARD_MAX, &nshards)) == PROG_CONTINUE)
+    o->nshards = (unsigned)nshards;
+  return rc;
 }
 
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o) {
-  enum { O_DATASET = 256, O_PARTIALS, O_SHARDS, O_OUT, O_AS_OF, O_FROM, O_TO, O_RANGE };
-  static const struct option longs[] = {
-      {"config", required_argument, NULL, 'c'},     {"dataset", required_argument, NULL, O_DATASET},
-      {"partials", required_argument, NULL, O_PARTIALS},
-      {"shards", required_argument, NULL, O_SHARDS}, {"out", required_argument, NULL, O_OUT},
-      {"as-of", required_argument, NULL, O_AS_OF},   {"from", required_argument, NULL, O_FROM},
-      {"to", required_argument, NULL, O_TO},         {"range-file", required_argument, NULL, O_RANGE},
-      {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
-  int c;
   memset(o, 0, sizeof(*o));
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:h", longs, NULL)) != -1) {
-    switch (c) {
-    case 'c': o->config = optarg; break;
-    case O_DATASET: o->dataset = optarg; break;
-    case O_PARTIALS: o->partials = optarg; break;
-    case O_OUT: o->out = optarg; break;
-    case O_AS_OF: o->as_of = optarg; break;
-    case O_FROM: o->from = optarg; break;
-    case O_TO: o->to = optarg; break;
-    case O_RANGE: o->range_file = optarg; break;
-    case O_SHARDS:
-      if (parse_shards(optarg, &o->nshards))
-        return usage_error("--shards '%s': expected a whole number from 1 to %d", optarg,
-                           SHARD_MAX);
-      break;
-    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
-    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-    default: return usage_error("unknown option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
-  if (!o->config || !o->dataset || !o->partials || !o->nshards || !o->out || !o->as_of)
+  int rc = attr_parse_options(argc, argv, longopts, &o->cli, own_option, o);
+  if (rc != PROG_CONTINUE)
+    return rc;
+  const struct attr_cli *a = &o->cli;
+  if (!a->config || !a->dataset || !o->partials || !o->nshards || !a->out || !a->as_of)
     return usage_error("-c, --dataset, --partials, --shards, --out and --as-of are required");
   return -1;
 }
@@ -106,26 +81,25 @@ static int run(const struct options *o, struct attr_setup *su) {
   uint64_t rows = 0;
   int rc;
 
-  if ((rc = attr_make_dir(PROG, o->out)) >= 0)
+  if ((rc = attr_make_dir(o->cli.out)) >= 0)
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
   struct tables_input in = {&su->cfg,   &su->ds,   NULL, &su->groups, &su->range,
                             &su->base, NULL,      1,    NULL};
   uint64_t opp_rows;
-  if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0 ||
-      opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->out, &opp_rows,
-                                &err) != 0) {
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
+  if (tables_merge(&in, &hdr, o->partials, o->cli.out, &rows, &err) != 0 ||
+      opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->cli.out,
+                                &opp_rows, &err) != 0) {
+    prog_error("%s", strbuf_str(&err));
     strbuf_release(&err);
     return ETL_EXIT_IO;
   }
   strbuf_release(&err);
-  if (o->range_file && (rc = attr_write_range_file(PROG, o->range_file, &su->range)) >= 0)
+  if (o->cli.range_file && (rc = attr_write_range_file(o->cli.range_file, &su->range)) >= 0)
     return rc;
-  if (stage_log_level_from_env() >= STAGE_LOG_INFO)
-    stage_log_line(PROG, "%u shards, %zu models, %zu opportunities, %zu touches, %llu credit rows, "
-                   "%.2f s", o->nshards, su->cfg.nmodels, su->ds.nopps, su->ds.ntouches,
-                   (unsigned long long)rows, stage_log_seconds() - t0);
+  prog_info("%u shards, %zu models, %zu opportunities, %zu touches, %llu credit rows, %.2f s",
+            o->nshards, su->cfg.nmodels, su->ds.nopps, su->ds.ntouches, (unsigned long long)rows,
+            stage_log_seconds() - t0);
   return ETL_EXIT_OK;
 }
 
@@ -133,11 +107,12 @@ int main(int argc, char **argv) {
   struct options o;
   struct attr_setup su;
   int rc;
+  prog_init(PROG, usage_text); /* SIGXFSZ ignored: a file size limit is exit 3 */
   if ((rc = parse_args(argc, argv, &o)) >= 0)
     return rc;
-  struct attr_args a = {PROG, o.config, o.dataset, o.as_of, o.from, o.to, true};
+  struct attr_args a = attr_cli_args(&o.cli, true);
   if ((rc = attr_setup_load(&su, &a)) < 0)
     rc = run(&o, &su);
   attr_setup_release(&su);
-  return rc;
+  return prog_exit(rc);
 }

@@ -6,7 +6,6 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,23 +14,34 @@
 
 #include "etl/common/config.h"
 #include "etl/common/dataset_io.h"
-#include "etl/common/exitcodes.h"
+#include "etl/common/program.h"
 #include "etl/normalize/normalize.h"
-#include "etl/common/stage_log.h"
 
 static const char usage[] =
-    "usage: etl-normalize -c FILE --work DIR\n"
+    "usage: etl-normalize -c FILE --work DIR [--quiet | --verbose]\n"
     "       etl-normalize -c FILE --check\n"
+    "       etl-normalize --help | --version\n"
     "\n"
     "Reads every input of pipeline.conf, normalizes and checks each row and writes\n"
     "  DIR/dataset.bin   the normalized data set (etl-dump prints it)\n"
     "  DIR/rejects.csv   rejected rows and warnings\n"
     "  DIR/inputs.tsv    name, bytes, rows read, kept, rejected per input\n"
     "--check only opens every input and checks its header.\n"
+    "When the rejected rows pass max_reject_ratio, the data set is not\n"
+    "written but rejects.csv and inputs.tsv are (exit 1).\n"
     "\n"
     "Logs one summary line on stderr (rows read, kept, rejected, seconds; UTC\n"
-    "time stamps); ETL_LOG=quiet drops it, ETL_LOG=verbose adds one line per\n"
-    "input. When stderr is a terminal a progress line shows the bytes read.\n"
+    "time stamps); --quiet (or ETL_LOG=quiet) drops it, --verbose (or\n"
+    "ETL_LOG=verbose) adds one line per input. When stderr is a terminal a\n"
+    "progress line shows the bytes read. Errors are printed at every level.\n"
+    "\n"
+    "  -c, --config FILE  the config (default ./pipeline.conf)\n"
+    "      --work DIR     where the outputs go (an existing folder)\n"
+    "      --check        only open every input and check its header\n"
+    "  -q, --quiet        errors and warnings only\n"
+    "  -v, --verbose      one more line per input\n"
+    "  -h, --help         print this help\n"
+    "  -V, --version      print the versions of etl-normalize and its libraries\n"
     "\n" ETL_EXIT_CODES_HELP;
 
 /* --- progress total: the inputs' sizes on disk ---------------------------- */
@@ -78,11 +88,10 @@ static void log_summary(const struct norm_state *st, double seconds) {
                  st->log.ninputs, read, kept, rejected, warnings, seconds);
 }
 
-static int write_outputs(struct norm_state *st, const char *work, struct strbuf *err) {
+/* rejects.csv and inputs.tsv: also written when the reject ratio failed
+ * the run, so that the driver can keep them for the operator. */
+static int write_reject_outputs(struct norm_state *st, const char *work, struct strbuf *err) {
   char path[4096];
-  snprintf(path, sizeof(path), "%s/dataset.bin", work);
-  if (dataset_write(st->ds, path, err) != 0)
-    return -1;
   snprintf(path, sizeof(path), "%s/rejects.csv", work);
   if (reject_log_write(&st->log, path, st->conf->excel_bom, err) != 0)
     return -1;
@@ -90,36 +99,68 @@ static int write_outputs(struct norm_state *st, const char *work, struct strbuf 
   return reject_log_write_inputs(&st->log, path, err);
 }
 
-int main(int argc, char **argv) {
+static int write_outputs(struct norm_state *st, const char *work, struct strbuf *err) {
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/dataset.bin", work);
+  if (dataset_write(st->ds, path, err) != 0)
+    return -1;
+  return write_reject_outputs(st, work, err);
+}
+
+/* Returns PROG_CONTINUE to go on, else the exit code. */
+static int parse_args(int argc, char **argv, const char **conf_path, const char **work,
+                      bool *check) {
   static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
                                        {"work", required_argument, NULL, 'w'},
                                        {"check", no_argument, NULL, 'k'},
-                                       {"help", no_argument, NULL, 'h'},
+                                       PROG_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
-  const char *conf_path = "pipeline.conf", *work = NULL;
-  bool check = false;
-  int c;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+  int c, rc = PROG_CONTINUE;
+  while ((c = prog_getopt(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, opts, &rc)) > 0) {
     switch (c) {
-    case 'c': conf_path = optarg; break;
-    case 'w': work = optarg; break;
-    case 'k': check = true; break;
-    case 'h': fputs(usage, stdout); return 0;
-    default: fputs(usage, stderr); return 2;
+    case 'c': *conf_path = optarg; break;
+    case 'w': *work = optarg; break;
+    case 'k': *check = true; break;
     }
   }
-  if (optind != argc || (!work && !check)) {
-    fputs(usage, stderr);
-    return 2;
+  if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
+    return rc;
+  if (!*work && !*check)
+    return prog_usage_error("--work DIR or --check is required");
+  return PROG_CONTINUE;
+}
+
+/* The stage's result as an exit code; the outputs written when wanted
+ * (after a reject-ratio failure: rejects.csv and inputs.tsv only). */
+static int finish(struct norm_state *st, enum norm_result r, const char *work,
+                  struct strbuf *err) {
+  if (r == NORM_REJECT_RATIO && !st->check_only) {
+    struct strbuf werr = STRBUF_INIT;
+    if (write_reject_outputs(st, work, &werr) != 0)
+      prog_error("%s", strbuf_str(&werr));
+    strbuf_release(&werr);
   }
-  signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error, not a crash */
-  signal(SIGPIPE, SIG_IGN);
+  if (r != NORM_OK) {
+    prog_error("%s", strbuf_str(err));
+    return ETL_EXIT_DATA;
+  }
+  if (!st->check_only && write_outputs(st, work, err) != 0) {
+    prog_error("%s", strbuf_str(err));
+    return ETL_EXIT_IO;
+  }
+  if (st->rule_limit_hits)
+    prog_error("warning: %u channel rule matches hit the PCRE2 match limit and counted as "
+               "not matching", st->rule_limit_hits);
+  return ETL_EXIT_OK;
+}
+
+static int run(const char *conf_path, const char *work, bool check) {
   double start = stage_log_seconds();
-  enum stage_log_level level = stage_log_level_from_env();
+  enum stage_log_level level = prog_level();
   struct strbuf err = STRBUF_INIT;
   struct etl_config conf;
   if (etl_config_load(&conf, conf_path, &err) != 0) {
-    fprintf(stderr, "etl-normalize: %s\n", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
     etl_config_release(&conf);
     strbuf_release(&err);
     return ETL_EXIT_USAGE;
@@ -132,26 +173,26 @@ int main(int argc, char **argv) {
   st.log_level = level;
   stage_progress_init(&st.progress, "etl-normalize", input_bytes(&conf),
                       !check && level >= STAGE_LOG_INFO && isatty(STDERR_FILENO));
-  int rc = ETL_EXIT_OK;
   enum norm_result r = normalize_run(&st, &err);
   stage_progress_clear(&st.progress);
-  if (r != NORM_OK) {
-    fprintf(stderr, "etl-normalize: %s\n", strbuf_str(&err));
-    rc = ETL_EXIT_DATA;
-  } else if (!check && write_outputs(&st, work, &err) != 0) {
-    fprintf(stderr, "etl-normalize: %s\n", strbuf_str(&err));
-    rc = ETL_EXIT_IO;
-  } else if (st.rule_limit_hits) {
-    fprintf(stderr, "etl-normalize: warning: %u channel rule matches hit the PCRE2 match limit "
-                    "and counted as not matching\n", st.rule_limit_hits);
-  }
+  int rc = finish(&st, r, work, &err);
   if (rc == ETL_EXIT_OK && !check && level >= STAGE_LOG_INFO)
     log_summary(&st, stage_log_seconds() - start);
-  if (check && rc == 0)
+  if (check && rc == ETL_EXIT_OK)
     printf("etl-normalize: %s: configuration and inputs look fine\n", conf_path);
   norm_state_release(&st);
   dataset_release(&ds);
   etl_config_release(&conf);
   strbuf_release(&err);
   return rc;
+}
+
+int main(int argc, char **argv) {
+  const char *conf_path = "pipeline.conf", *work = NULL;
+  bool check = false;
+  prog_init("etl-normalize", usage);
+  int rc = parse_args(argc, argv, &conf_path, &work, &check);
+  if (rc != PROG_CONTINUE)
+    return rc;
+  return prog_exit(run(conf_path, work, check));
 }

@@ -5,19 +5,13 @@
  * library (etl/report/) loads the tables and writes the page; this file
  * parses options, finds the currency and period kind in the config, and
  * writes the file. */
-#include <archive.h>
-#include <csv.h>
 #include <getopt.h>
-#include <pcre2.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "etl/common/config.h"
-#include "etl/common/exitcodes.h"
-#include "etl/common/stage_log.h"
+#include "etl/common/program.h"
 #include "etl/report/report_data.h"
 #include "etl/report/report_file.h"
 #include "etl/report/report_page.h"
@@ -40,6 +34,8 @@ static const char usage_text[] =
     "  -c, --config CONF  the run's pipeline.conf, for the currency and period\n"
     "                     (default: the config named in manifest.json when it\n"
     "                     still has the digest the manifest records)\n"
+    "  -q, --quiet        no summary line\n"
+    "  -v, --verbose      the summary line (as by default)\n"
     "  -h, --help         print this help\n"
     "  -V, --version      print the versions of etl-report and its libraries\n"
     "\n" ETL_EXIT_CODES_HELP;
@@ -48,51 +44,26 @@ struct options {
   const char *dir, *out, *config;
 };
 
-/* "etl-report: message" and the pointer to --help on stderr. */
-static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs(PROG ": ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-  fputs("Try '" PROG " --help' for more information.\n", stderr);
-  return ETL_EXIT_USAGE;
-}
-
-static void print_version(void) {
-  char pcre[64] = "";
-  pcre2_config(PCRE2_CONFIG_VERSION, pcre);
-  printf("%s %s\n", PROG, ATTR_VERSION);
-  printf("zlib %s\n", zlibVersion());
-  printf("%s\n", archive_version_details());
-  printf("PCRE2 %s\n", pcre);
-  printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
-}
+#define usage_error prog_usage_error
 
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct options *o) {
   enum { O_DIR = 256, O_OUT };
   static const struct option longs[] = {
       {"dir", required_argument, NULL, O_DIR}, {"out", required_argument, NULL, O_OUT},
-      {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
-  int c;
+      {"config", required_argument, NULL, 'c'}, PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+  int c, rc = PROG_CONTINUE;
   memset(o, 0, sizeof *o);
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:hV", longs, NULL)) != -1) {
-    switch (c) {
-    case O_DIR: o->dir = optarg; break;
-    case O_OUT: o->out = optarg; break;
-    case 'c': o->config = optarg; break;
-    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
-    case 'V': print_version(); return ETL_EXIT_OK;
-    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-    default: return usage_error("unknown option '%s'", argv[optind - 1]);
-    }
+  while ((c = prog_getopt(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, longs, &rc)) > 0) {
+    if (c == O_DIR)
+      o->dir = optarg;
+    else if (c == O_OUT)
+      o->out = optarg;
+    else
+      o->config = optarg; /* -c */
   }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
+  if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
+    return rc;
   if (!o->dir || !*o->dir)
     return usage_error("--dir is required");
   if (o->out && !*o->out)
@@ -118,7 +89,7 @@ static int apply_config(struct report_data *d, const char *given) {
   if (etl_config_load(&cfg, path, &err) == 0)
     report_data_set_config(d, cfg.currency, period_kind_name(cfg.period));
   else if (given) {
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
     rc = ETL_EXIT_USAGE;
   }
   etl_config_release(&cfg);
@@ -135,7 +106,7 @@ static int run(const struct options *o) {
   int rc = -1;
   report_data_init(&d);
   if (report_data_load(&d, o->dir, &err) < 0) {
-    fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
     rc = ETL_EXIT_DATA;
   }
   if (rc < 0)
@@ -143,14 +114,13 @@ static int run(const struct options *o) {
   if (rc < 0) {
     report_page_write(&page, &d);
     if (report_write_atomic(out, page.buf, page.len, &err) < 0) {
-      fprintf(stderr, PROG ": cannot write %s\n", strbuf_str(&err));
+      prog_error("cannot write %s", strbuf_str(&err));
       rc = ETL_EXIT_IO;
     } else {
       rc = ETL_EXIT_OK;
-      if (stage_log_level_from_env() >= STAGE_LOG_INFO)
-        stage_log_line(PROG, "%s: %zu bytes, %zu models, %zu channels, %zu campaigns, %.2f s",
-                       o->out ? o->out : "report.html", page.len, d.nmodels, d.nchannels, d.ncampaigns,
-                       stage_log_seconds() - t0);
+      prog_info("%s: %zu bytes, %zu models, %zu channels, %zu campaigns, %.2f s",
+                o->out ? o->out : "report.html", page.len, d.nmodels, d.nchannels, d.ncampaigns,
+                stage_log_seconds() - t0);
     }
   }
   report_data_release(&d);
@@ -162,6 +132,7 @@ static int run(const struct options *o) {
 
 int main(int argc, char **argv) {
   struct options o;
+  prog_init(PROG, usage_text);
   int rc = parse_args(argc, argv, &o);
-  return rc >= 0 ? rc : run(&o);
+  return rc >= 0 ? rc : prog_exit(run(&o));
 }

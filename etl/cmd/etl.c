@@ -1,23 +1,19 @@
-/* etl: the driver (CONTRACT §6, STAGES.md "etl (driver)"). Parses the
- * command line, loads the config, then chains the stage programs
- * etl-normalize and etl-attribute in hidden folders of out_dir, has
- * etl-report write report.html beside their tables, and publishes them
- * atomically with a manifest; `etl check` hands over to
- * `etl-normalize --check`. With --shards N the attribution runs as N shard
- * tasks and etl-merge, locally (executor_local.h) or as Slurm jobs
- * (executor_slurm.h). The pieces live in the library: run_stage.h
- * (processes and signals), publish.h (lock, folders, atomic rename),
- * manifest.h; this file only puts them in order and decides exit codes
- * (exitcodes.h). */
-#include <archive.h>
-#include <csv.h>
+/* etl: the driver (contract §6, docs/architecture.md). Parses the command
+ * line, loads the config, then chains the stage programs etl-normalize and
+ * etl-attribute in hidden folders of out_dir, has etl-report write
+ * report.html beside their tables, and publishes them atomically with a
+ * manifest and the `latest` link; `etl check` checks
+ * out_dir and hands over to `etl-normalize --check`. With --shards N the
+ * attribution runs as N shard tasks and etl-merge, locally
+ * (executor_local.h) or as Slurm jobs (executor_slurm.h). The pieces live
+ * in the libraries: program.h (options, printers, exit), executor_plan.h
+ * (every stage's command line), run_stage.h (processes and signals),
+ * publish.h (lock, folders, atomic rename), failed_runs.h, manifest.h;
+ * this file only puts them in order and decides exit codes (exitcodes.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <pcre2.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,40 +21,36 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
-#include "etl/common/stage_log.h"
+#include "etl/attribute/shard.h"
 #include "etl/common/config.h"
+#include "etl/common/program.h"
 #include "etl/driver/dataset_cache.h"
 #include "etl/driver/executor_local.h"
 #include "etl/driver/executor_plan.h"
 #include "etl/driver/executor_slurm.h"
-#include "etl/common/exitcodes.h"
+#include "etl/driver/failed_runs.h"
 #include "etl/driver/manifest.h"
 #include "etl/driver/publish.h"
 #include "etl/driver/run_stage.h"
-#include "etl/attribute/shard.h"
+#include "etl/driver/stage_dir.h"
 #include "transforms/base/calendar.h"
 #include "transforms/base/strbuf.h"
-#include "transforms/values.h"
 #include "transforms/base/xalloc.h"
+#include "transforms/values.h"
 
-#ifndef ATTR_VERSION
-#error "ATTR_VERSION must be defined (CMake defines it)"
-#endif
-
-#define MAX_JOBS 256
 #define MAX_SBATCH_ARGS 16
+#define MAX_WAIT_SECONDS 2592000 /* 30 days */
 #define LOCK_POLL_MS 100
-#define NORMALIZE "etl-normalize"
-#define ATTRIBUTE "etl-attribute"
-#define MERGE "etl-merge"
-#define REPORT "etl-report"
+#define NORMALIZE PLAN_NORMALIZE
+#define ATTRIBUTE PLAN_ATTRIBUTE
+#define MERGE PLAN_MERGE
+#define REPORT PLAN_REPORT
 #define MANIFEST_NAME "manifest.json"
 
 static const char usage_text[] =
     "usage: etl run [-c FILE] [--from DATE] [--to DATE] [--as-of TS] [--jobs N]\n"
-    "               [--wait] [--quiet] [--verbose]\n"
+    "               [--wait[=SECONDS]] [--quiet] [--verbose]\n"
     "               [--shards N] [--executor local|slurm] [--work-dir DIR]\n"
     "               [--partition P] [--time-limit T] [--sbatch-arg ARG]...\n"
     "       etl check [-c FILE]\n"
@@ -66,18 +58,28 @@ static const char usage_text[] =
     "\n"
     "`etl run` runs etl-normalize, then etl-attribute, and publishes their tables\n"
     "atomically into <out_dir>/<from>_<to>/ with report.html (etl-report) and a\n"
-    "manifest.json.\n"
-    "`etl check` loads the config and runs `etl-normalize --check`, which opens\n"
-    "every input and checks its header.\n"
+    "manifest.json, and points the link <out_dir>/latest at that folder. A run\n"
+    "that fails because too many rows were rejected keeps its rejects.csv and\n"
+    "manifest.json in <out_dir>/.failed/<start time>/ (the newest 5 are kept)\n"
+    "and names it.\n"
+    "`etl check` loads the config, checks that out_dir is (or can be made) a\n"
+    "writable folder and runs `etl-normalize --check`, which opens every input\n"
+    "and checks its header.\n"
     "\n"
     "  -c, --config FILE  the config (default ./pipeline.conf)\n"
     "      --from DATE    emit the periods from this day on (YYYY-MM-DD)\n"
-    "      --to DATE      emit the periods up to this day (YYYY-MM-DD)\n"
-    "      --as-of TS     the time the run is as of (default: now, UTC)\n"
+    "      --to DATE      emit the periods up to this day (YYYY-MM-DD), which\n"
+    "                     counts up to 23:59:59 of that day\n"
+    "      --as-of TS     the time the run is as of (default: now, UTC):\n"
+    "                     YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM|-HH:MM] (a blank\n"
+    "                     may stand for T; without an offset, the config's\n"
+    "                     naive_utc_offset), or a date alone, YYYY-MM-DD,\n"
+    "                     which means 23:59:59 of that day\n"
     "      --jobs N       worker threads of etl-attribute (1-256); with --shards,\n"
     "                     the shard tasks run at once (local), or the threads of\n"
     "                     each shard task (slurm)\n"
-    "      --wait         wait while another run holds the lock on out_dir\n"
+    "      --wait[=SECONDS]  wait while another run holds the lock on out_dir:\n"
+    "                     forever, or at most SECONDS (0-2592000), then exit 4\n"
     "      --shards N     split the attribution into N shards (1-1000) by\n"
     "                     opportunity and merge them with etl-merge; the tables\n"
     "                     are byte-identical for every N (default 1: no merge)\n"
@@ -98,11 +100,11 @@ static const char usage_text[] =
     "  -h, --help         print this help\n"
     "  -V, --version      print the versions of etl and its libraries\n"
     "\n"
-    "The stage programs are taken from the directory of etl itself, or from\n"
-    "$ETL_STAGE_DIR when it is set.\n"
+    "Every line on stderr starts with `etl: ` (or the stage's name) and the UTC\n"
+    "time; a run logs one start line and one end line (status, exit code,\n"
+    "seconds). The stage programs are taken from $ETL_STAGE_DIR when it is set,\n"
+    "else from ../libexec/etl beside an installed etl, else from etl's folder.\n"
     "\n" ETL_EXIT_CODES_HELP;
-
-static const char try_help[] = "Try 'etl --help' for more information.\n";
 
 enum executor { EXEC_LOCAL, EXEC_SLURM };
 
@@ -110,7 +112,8 @@ struct run_options {
   const char *config;
   const char *from, *to, *as_of; /* NULL when not given */
   long jobs;                     /* 0 when not given */
-  bool wait, quiet, verbose, no_cache;
+  bool wait, no_cache;
+  long wait_seconds;             /* -1: wait forever (plain --wait) */
   long shards;                   /* 1 unless given */
   enum executor executor;
   const char *work_dir, *partition, *time_limit; /* NULL when not given */
@@ -133,50 +136,15 @@ struct driver {
   char *run_dir;      /* the stages' work folder: pub.work_path or in --work-dir */
   bool own_run_dir;   /* run_dir is ours to remove (made in --work-dir) */
   bool keep_run_dir;  /* a failed Slurm run keeps its logs */
+  time_t started;     /* wall clock at the start (names a kept failed run) */
+  double t0;          /* stage_log_seconds() at the start */
 };
 
-/* --- messages ------------------------------------------------------------ */
+/* --- messages: the program's printers (program.h) ------------------------ */
 
-static void __attribute__((format(printf, 1, 2))) error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("etl: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-}
-
-static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("etl: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  fputs(try_help, stderr);
-  va_end(ap);
-  return ETL_EXIT_USAGE;
-}
-
-/* "etl: 2026-11-22T16:00:00Z <message>" unless --quiet. */
-static void __attribute__((format(printf, 2, 3))) info(const struct driver *d, const char *fmt,
-                                                       ...) {
-  if (d->opt.quiet)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  stage_log_vline("etl", fmt, ap);
-  va_end(ap);
-}
-
-static void print_version(void) {
-  char pcre[64] = "";
-  pcre2_config(PCRE2_CONFIG_VERSION, pcre);
-  printf("etl %s\n", ATTR_VERSION);
-  printf("zlib %s\n", zlibVersion());
-  printf("%s\n", archive_version_details());
-  printf("PCRE2 %s\n", pcre);
-  printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
-}
+#define error prog_error
+#define info prog_info
+#define usage_error prog_usage_error
 
 /* --- options ------------------------------------------------------------- */
 
@@ -198,7 +166,7 @@ enum {
 static const struct option run_longopts[] = {
     {"config", required_argument, NULL, 'c'}, {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},   {"as-of", required_argument, NULL, OPT_AS_OF},
-    {"jobs", required_argument, NULL, OPT_JOBS}, {"wait", no_argument, NULL, OPT_WAIT},
+    {"jobs", required_argument, NULL, OPT_JOBS}, {"wait", optional_argument, NULL, OPT_WAIT},
     {"shards", required_argument, NULL, OPT_SHARDS},
     {"executor", required_argument, NULL, OPT_EXECUTOR},
     {"work-dir", required_argument, NULL, OPT_WORK_DIR},
@@ -206,40 +174,10 @@ static const struct option run_longopts[] = {
     {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
     {"sbatch-arg", required_argument, NULL, OPT_SBATCH_ARG},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
-    {"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 
-static const struct option check_longopts[] = {{"config", required_argument, NULL, 'c'},
-                                               {"help", no_argument, NULL, 'h'},
-                                               {NULL, 0, NULL, 0}};
-
-/* Reports the option getopt_long just refused (c is ':' or '?'). */
-static int option_error(int c, char **argv) {
-  char shortopt[3] = {'-', (char)optopt, '\0'};
-  if (c == ':')
-    return usage_error("option '%s' needs a value", argv[optind - 1]);
-  return usage_error("unknown option '%s'",
-                     optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
-}
-
-/* A whole number 1..max, digits only, overflow-checked. */
-static int parse_count(const char *s, long max, long *out) {
-  long v = 0;
-  if (!*s)
-    return -1;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9')
-      return -1;
-    int digit = *s - '0';
-    if (v > (LONG_MAX - digit) / 10)
-      return -1;
-    v = v * 10 + digit;
-  }
-  if (v < 1 || v > max)
-    return -1;
-  *out = v;
-  return 0;
-}
+static const struct option check_longopts[] = {
+    {"config", required_argument, NULL, 'c'}, PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 
 /* A calendar date written YYYY-MM-DD; 0 or the usage exit code. */
 static int check_date(const char *opt, const char *s) {
@@ -254,26 +192,30 @@ static int check_date(const char *opt, const char *s) {
 
 /* Parses `etl run` options into o; returns -1 to go on, or an exit code. */
 static int parse_run_options(int argc, char **argv, struct run_options *o) {
-  int c;
+  int c, rc = PROG_CONTINUE;
   memset(o, 0, sizeof *o);
   o->config = "pipeline.conf";
   o->shards = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:qvh", run_longopts, NULL)) != -1) {
+  o->wait_seconds = -1;
+  while ((c = prog_getopt(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, run_longopts, &rc)) > 0) {
     switch (c) {
     case 'c': o->config = optarg; break;
     case OPT_FROM: o->from = optarg; break;
     case OPT_TO: o->to = optarg; break;
     case OPT_AS_OF: o->as_of = optarg; break;
     case OPT_JOBS:
-      if (parse_count(optarg, MAX_JOBS, &o->jobs) < 0)
-        return usage_error("--jobs '%s': expected a whole number from 1 to %d", optarg, MAX_JOBS);
+      if ((rc = prog_count_option("--jobs", optarg, 1, PROG_MAX_JOBS, &o->jobs)) >= 0)
+        return rc;
       break;
-    case OPT_WAIT: o->wait = true; break;
+    case OPT_WAIT:
+      o->wait = true;
+      if (optarg && prog_parse_count(optarg, 0, MAX_WAIT_SECONDS, &o->wait_seconds) < 0)
+        return usage_error("--wait='%s': expected seconds, a whole number from 0 to %d", optarg,
+                           MAX_WAIT_SECONDS);
+      break;
     case OPT_SHARDS:
-      if (parse_count(optarg, SHARD_MAX, &o->shards) < 0)
-        return usage_error("--shards '%s': expected a whole number from 1 to %d", optarg,
-                           SHARD_MAX);
+      if ((rc = prog_count_option("--shards", optarg, 1, SHARD_MAX, &o->shards)) >= 0)
+        return rc;
       break;
     case OPT_EXECUTOR:
       if (!strcmp(optarg, "local"))
@@ -292,17 +234,10 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
         return usage_error("--sbatch-arg: at most %d", MAX_SBATCH_ARGS);
       o->sbatch_args[o->nsbatch_args++] = optarg;
       break;
-    case 'q': o->quiet = true; o->verbose = false; break;
-    case 'v': o->verbose = true; o->quiet = false; break;
-    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
-    default: return option_error(c, argv);
     }
   }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
-  /* the stages read their log level from ETL_LOG (etl/common/stage_log.h) */
-  if (o->quiet || o->verbose)
-    setenv("ETL_LOG", o->quiet ? "quiet" : "verbose", 1);
+  if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
+    return rc;
   if ((o->from && check_date("--from", o->from)) || (o->to && check_date("--to", o->to)))
     return ETL_EXIT_USAGE;
   if (o->from && o->to && strcmp(o->from, o->to) > 0)
@@ -316,42 +251,15 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
 
 /* --- stages -------------------------------------------------------------- */
 
-/* ETL_STAGE_DIR, else the directory of this executable. NULL with a message
- * if neither can be found. */
-static char *find_stage_dir(void) {
-  const char *env = getenv("ETL_STAGE_DIR");
-  if (env && *env)
-    return xstrdup(env);
-  size_t cap = 256;
-  for (;;) {
-    char *buf = xmalloc(cap);
-    ssize_t n = readlink("/proc/self/exe", buf, cap);
-    if (n < 0) {
-      error("cannot find the directory of etl: /proc/self/exe: %s", strerror(errno));
-      free(buf);
-      return NULL;
-    }
-    if ((size_t)n < cap) {
-      buf[n] = '\0';
-      char *slash = strrchr(buf, '/');
-      if (slash)
-        *(slash == buf ? slash + 1 : slash) = '\0';
-      return buf;
-    }
-    free(buf);
-    cap *= 2;
-  }
-}
-
 /* Runs one stage; returns 0 when it succeeded, else the exit code of the
  * run (the message printed). */
 static int run_one(struct driver *d, const char *name, const char *const *argv) {
   char *path = xasprintf("%s/%s", d->stage_dir, name);
   struct stage_result res;
-  if (d->opt.verbose) {
+  if (prog_level() >= STAGE_LOG_VERBOSE) {
     struct strbuf cmd = STRBUF_INIT;
     stage_format_argv(argv, &cmd);
-    info(d, "running %s (%s)", strbuf_str(&cmd), path);
+    prog_verbose("running %s (%s)", strbuf_str(&cmd), path);
     strbuf_release(&cmd);
   }
   strbuf_reset(&d->err);
@@ -364,7 +272,7 @@ static int run_one(struct driver *d, const char *name, const char *const *argv) 
   if (d->sig.caught)
     return ETL_EXIT_SIGNAL_BASE + d->sig.caught; /* reported by the caller */
   if (res.how == STAGE_EXITED && res.code == 0) {
-    info(d, "%s done in %.2f s", name, res.seconds);
+    info("%s done in %.2f s", name, res.seconds);
     manifest_add_stage(&d->manifest, name, res.seconds);
     return 0;
   }
@@ -373,83 +281,6 @@ static int run_one(struct driver *d, const char *name, const char *const *argv) 
   error("stage %s", strbuf_str(&msg));
   strbuf_release(&msg);
   return stage_result_exit_code(&res);
-}
-
-static int run_normalize(struct driver *d) {
-  const char *argv[] = {NORMALIZE, "-c", d->opt.config, "--work", d->run_dir, NULL};
-  return run_one(d, NORMALIZE, argv);
-}
-
-/* etl-normalize, or its files from the data-set cache of an earlier run
- * (etl/driver/dataset_cache.h); hit or miss goes to the log and manifest. */
-static int run_normalize_cached(struct driver *d) {
-  const char *env = getenv("ETL_DATASET_CACHE");
-  if (env && strcmp(env, "off") == 0)
-    return run_normalize(d);
-  char *prog = xasprintf("%s/%s", d->stage_dir, NORMALIZE);
-  struct dataset_cache *dc = dataset_cache_new(d->pub.dir_fd, &d->config, d->opt.config, prog);
-  free(prog);
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  struct strbuf why = STRBUF_INIT;
-  strbuf_reset(&d->err);
-  int hit = d->opt.no_cache ? 0 : dataset_cache_fetch(dc, d->run_dir, &why, &d->err);
-  if (hit < 0)
-    error("warning: %s; running %s", strbuf_str(&d->err), NORMALIZE);
-  int rc = 0;
-  if (hit > 0) {
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    info(d, "data-set cache hit: %s skipped, the data set of an earlier run reused", NORMALIZE);
-    manifest_add_stage(&d->manifest, NORMALIZE,
-                       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-  } else {
-    info(d, "data-set cache miss (%s)", d->opt.no_cache ? "--no-cache" : strbuf_str(&why));
-    strbuf_reset(&d->err);
-    if (!(rc = run_normalize(d)) && dataset_cache_store(dc, d->run_dir, &d->err) < 0)
-      error("warning: %s (the next run normalizes again)", strbuf_str(&d->err));
-  }
-  if (!rc)
-    manifest_set_stage_cache(&d->manifest, NORMALIZE, hit > 0 ? "hit" : "miss");
-  strbuf_release(&why);
-  dataset_cache_free(dc);
-  return rc;
-}
-
-static int run_attribute(struct driver *d) {
-  char *dataset = xasprintf("%s/dataset.bin", d->run_dir);
-  char *range_file = xasprintf("%s/range", d->run_dir);
-  char jobs[24];
-  const char *argv[20];
-  int n = 0;
-  argv[n++] = ATTRIBUTE;
-  argv[n++] = "-c";
-  argv[n++] = d->opt.config;
-  argv[n++] = "--dataset";
-  argv[n++] = dataset;
-  argv[n++] = "--out";
-  argv[n++] = d->pub.stage_path;
-  argv[n++] = "--as-of";
-  argv[n++] = d->as_of;
-  if (d->opt.from) {
-    argv[n++] = "--from";
-    argv[n++] = d->opt.from;
-  }
-  if (d->opt.to) {
-    argv[n++] = "--to";
-    argv[n++] = d->opt.to;
-  }
-  if (d->opt.jobs) {
-    snprintf(jobs, sizeof jobs, "%ld", d->opt.jobs);
-    argv[n++] = "--jobs";
-    argv[n++] = jobs;
-  }
-  argv[n++] = "--range-file";
-  argv[n++] = range_file;
-  argv[n] = NULL;
-  int rc = run_one(d, ATTRIBUTE, argv);
-  free(dataset);
-  free(range_file);
-  return rc;
 }
 
 static int interrupted(struct driver *d) {
@@ -472,15 +303,25 @@ static void make_plan(const struct driver *d, struct exec_plan *p, const char *s
   p->work = work;
   p->tables = tables;
   p->nshards = (unsigned)d->opt.shards;
-  p->quiet = d->opt.quiet;
-  p->verbose = d->opt.verbose;
+}
+
+/* Runs the stage whose command line build() makes from the run's plan. */
+static int run_planned(struct driver *d, const char *name,
+                       void (*build)(const struct exec_plan *, struct plan_argv *)) {
+  struct exec_plan p;
+  struct plan_argv a;
+  make_plan(d, &p, d->stage_dir, d->opt.config, d->run_dir, d->pub.stage_path);
+  p.threads = (unsigned)d->opt.jobs;
+  build(&p, &a);
+  int rc = run_one(d, name, a.argv);
+  plan_argv_release(&a);
+  return rc;
 }
 
 /* Local executor: the shard tasks (up to --jobs at once), then etl-merge
  * into the stage folder. */
 static int run_local_shards(struct driver *d) {
   struct exec_plan p;
-  struct plan_argv a;
   double seconds;
   make_plan(d, &p, d->stage_dir, d->opt.config, d->run_dir, d->pub.stage_path);
   strbuf_reset(&d->err);
@@ -493,14 +334,11 @@ static int run_local_shards(struct driver *d) {
     return ETL_EXIT_SIGNAL_BASE + d->sig.caught;
   if (rc)
     return rc;
-  info(d, "%s done in %.2f s (%ld shards)", ATTRIBUTE, seconds, d->opt.shards);
+  info("%s done in %.2f s (%ld shards)", ATTRIBUTE, seconds, d->opt.shards);
   manifest_add_stage(&d->manifest, ATTRIBUTE, seconds);
   if ((rc = interrupted(d)))
     return rc;
-  plan_argv_merge(&p, &a);
-  rc = run_one(d, MERGE, a.argv);
-  plan_argv_release(&a);
-  return rc;
+  return run_planned(d, MERGE, plan_argv_merge);
 }
 
 /* Copies every regular file of dir into the stage folder. */
@@ -581,14 +419,48 @@ static int run_slurm(struct driver *d) {
   return rc;
 }
 
-/* Step 5 of STAGES.md, whichever way the stages run. */
+/* etl-normalize, or its files from the data-set cache of an earlier run
+ * (etl/driver/dataset_cache.h); hit or miss goes to the log and manifest. */
+static int run_normalize_cached(struct driver *d) {
+  const char *env = getenv("ETL_DATASET_CACHE");
+  if (env && strcmp(env, "off") == 0)
+    return run_planned(d, NORMALIZE, plan_argv_normalize);
+  char *prog = xasprintf("%s/%s", d->stage_dir, NORMALIZE);
+  struct dataset_cache *dc = dataset_cache_new(d->pub.dir_fd, &d->config, d->opt.config, prog);
+  free(prog);
+  double t0 = stage_log_seconds();
+  struct strbuf why = STRBUF_INIT;
+  strbuf_reset(&d->err);
+  int hit = d->opt.no_cache ? 0 : dataset_cache_fetch(dc, d->run_dir, &why, &d->err);
+  if (hit < 0)
+    error("warning: %s; running %s", strbuf_str(&d->err), NORMALIZE);
+  int rc = 0;
+  if (hit > 0) {
+    info("data-set cache hit: %s skipped, the data set of an earlier run reused", NORMALIZE);
+    manifest_add_stage(&d->manifest, NORMALIZE, stage_log_seconds() - t0);
+  } else {
+    info("data-set cache miss (%s)", d->opt.no_cache ? "--no-cache" : strbuf_str(&why));
+    strbuf_reset(&d->err);
+    if (!(rc = run_planned(d, NORMALIZE, plan_argv_normalize)) && dataset_cache_store(dc, d->run_dir, &d->err) < 0)
+      error("warning: %s (the next run normalizes again)", strbuf_str(&d->err));
+  }
+  if (!rc)
+    manifest_set_stage_cache(&d->manifest, NORMALIZE, hit > 0 ? "hit" : "miss");
+  strbuf_release(&why);
+  dataset_cache_free(dc);
+  return rc;
+}
+
+/* The stages, whichever way they run (docs/architecture.md). */
 static int run_stages(struct driver *d) {
   int rc;
   if (d->opt.executor == EXEC_SLURM)
     return run_slurm(d);
   if ((rc = run_normalize_cached(d)) || (rc = interrupted(d)))
     return rc;
-  return d->opt.shards > 1 ? run_local_shards(d) : run_attribute(d);
+  if (d->opt.shards > 1)
+    return run_local_shards(d);
+  return run_planned(d, ATTRIBUTE, plan_argv_attribute_tables);
 }
 
 /* --- staging and publishing ---------------------------------------------- */
@@ -642,10 +514,7 @@ static int write_manifest(struct driver *d) {
 
 /* etl-report writes report.html into the stage folder from the tables and
  * the first manifest (for the run's inputs, as_of, range and digest). */
-static int run_report(struct driver *d) {
-  const char *argv[] = {REPORT, "--dir", d->pub.stage_path, "-c", d->opt.config, NULL};
-  return run_one(d, REPORT, argv);
-}
+static int run_report(struct driver *d) { return run_planned(d, REPORT, plan_argv_report); }
 
 /* Copies rejects.csv beside the tables, writes the manifest, runs
  * etl-report, then writes the manifest again with report.html among the
@@ -668,8 +537,10 @@ static int stage_outputs(struct driver *d) {
   return rc;
 }
 
-/* Takes the lock on out_dir, polling for signals while --wait waits. */
+/* Takes the lock on out_dir, polling for signals while --wait waits
+ * (at most --wait=SECONDS). */
 static int take_lock(struct driver *d) {
+  double deadline = stage_log_seconds() + (double)d->opt.wait_seconds;
   bool told = false;
   for (;;) {
     strbuf_reset(&d->err);
@@ -684,8 +555,13 @@ static int take_lock(struct driver *d) {
       error("another run holds the lock on %s", d->pub.out_dir);
       return ETL_EXIT_LOCKED;
     }
+    if (d->opt.wait_seconds >= 0 && stage_log_seconds() >= deadline) {
+      error("gave up after waiting %ld s: another run still holds the lock on %s",
+            d->opt.wait_seconds, d->pub.out_dir);
+      return ETL_EXIT_LOCKED;
+    }
     if (!told) {
-      info(d, "waiting for another run to release the lock on %s", d->pub.out_dir);
+      info("waiting for another run to release the lock on %s", d->pub.out_dir);
       told = true;
     }
     if (stage_signals_wait(&d->sig, LOCK_POLL_MS))
@@ -715,7 +591,7 @@ static int make_run_dir(struct driver *d) {
   return 0;
 }
 
-/* Steps 2-4 of STAGES.md: out_dir, lock, leftovers, run folders. */
+/* out_dir, lock, leftovers, run folders (docs/operations.md). */
 static int prepare_out_dir(struct driver *d) {
   strbuf_reset(&d->err);
   if (publish_open(&d->pub, d->config.out_dir, &d->err) < 0) {
@@ -732,7 +608,7 @@ static int prepare_out_dir(struct driver *d) {
     return ETL_EXIT_IO;
   }
   if (removed)
-    info(d, "removed %d leftover folder%s of killed runs in %s", removed, removed == 1 ? "" : "s",
+    info("removed %d leftover folder%s of killed runs in %s", removed, removed == 1 ? "" : "s",
          d->pub.out_dir);
   strbuf_reset(&d->err);
   if (publish_begin(&d->pub, &d->err) < 0) {
@@ -742,11 +618,51 @@ static int prepare_out_dir(struct driver *d) {
   return make_run_dir(d);
 }
 
-/* Steps 5-7 of STAGES.md; returns 0 once published. */
+/* True when etl-normalize failed over the reject ratio: it then writes
+ * rejects.csv but no data set (etl-normalize --help). */
+static bool rejects_of_failed_run(const struct driver *d, char **rejects) {
+  char *dataset = xasprintf("%s/dataset.bin", d->run_dir);
+  *rejects = xasprintf("%s/rejects.csv", d->run_dir);
+  bool yes = access(*rejects, F_OK) == 0 && access(dataset, F_OK) != 0;
+  free(dataset);
+  return yes;
+}
+
+/* A run that failed over the reject ratio keeps its rejects.csv and a
+ * manifest in out_dir/.failed/ (failed_runs.h) and says where. */
+static void keep_failed_run(struct driver *d) {
+  char *rejects, *inputs = xasprintf("%s/inputs.tsv", d->run_dir), *kept = NULL;
+  char stamp[17];
+  if (rejects_of_failed_run(d, &rejects)) {
+    failed_runs_stamp((long long)d->started, stamp);
+    strbuf_reset(&d->err);
+    manifest_set_failure(&d->manifest, "etl-normalize rejected more rows than max_reject_ratio "
+                                       "allows; nothing was published");
+    if ((access(inputs, F_OK) == 0 && manifest_read_inputs(&d->manifest, inputs, &d->err) < 0) ||
+        manifest_set_run(&d->manifest, ATTR_VERSION, d->opt.config, d->as_of, &d->err) < 0 ||
+        failed_runs_keep(&d->pub, d->run_dir, stamp, &d->manifest, &kept, &d->err) < 0)
+      error("cannot keep the rejects of this failed run: %s", strbuf_str(&d->err));
+    else
+      error("nothing published; the rejects of this run are kept in %s/rejects.csv "
+            "(with its manifest.json; the newest %d failed runs are kept in %s/%s)",
+            kept, FAILED_RUNS_KEEP, d->pub.out_dir, FAILED_RUNS_DIR);
+  }
+  free(rejects);
+  free(inputs);
+  free(kept);
+}
+
+/* Runs the stages and publishes; returns 0 once published. */
 static int run_and_publish(struct driver *d) {
   int rc;
-  if ((rc = interrupted(d)) || (rc = run_stages(d)) || (rc = read_range(d)) ||
-      (rc = stage_outputs(d)) || (rc = interrupted(d)))
+  if ((rc = interrupted(d)))
+    return rc;
+  if ((rc = run_stages(d))) {
+    if (rc == ETL_EXIT_DATA)
+      keep_failed_run(d);
+    return rc;
+  }
+  if ((rc = read_range(d)) || (rc = stage_outputs(d)) || (rc = interrupted(d)))
     return rc;
   strbuf_reset(&d->err);
   bool replaced;
@@ -758,7 +674,12 @@ static int run_and_publish(struct driver *d) {
     error("warning: %s", strbuf_str(&d->err));
   printf("etl: published %zu tables to %s/%s\n", d->manifest.noutputs, d->pub.out_dir, d->range);
   fflush(stdout);
-  info(d, "%s %s/%s", replaced ? "replaced" : "created", d->pub.out_dir, d->range);
+  info("%s %s/%s", replaced ? "replaced" : "created", d->pub.out_dir, d->range);
+  strbuf_reset(&d->err);
+  if (publish_point_latest(&d->pub, d->range, &d->err) < 0) {
+    error("published %s/%s, but %s", d->pub.out_dir, d->range, strbuf_str(&d->err));
+    return ETL_EXIT_IO;
+  }
   return 0;
 }
 
@@ -798,7 +719,7 @@ static int load_config(struct etl_config *c, const char *path) {
  * ts_parse), else now in UTC, whole seconds. */
 static int set_as_of(struct driver *d) {
   if (!d->opt.as_of) {
-    cal_format_ts((int64_t)time(NULL), d->now);
+    cal_format_ts((int64_t)d->started, d->now);
     d->as_of = d->now;
     return 0;
   }
@@ -806,7 +727,7 @@ static int set_as_of(struct driver *d) {
   const char *why = "not a timestamp";
   const char *s = d->opt.as_of;
   if (ts_parse(s, strlen(s), d->config.naive_utc_offset, &v, &why) != 0)
-    return usage_error("--as-of '%s': %s", s, why);
+    return usage_error("--as-of '%s': %s (expected %s)", s, why, PROG_AS_OF_FORMATS);
   d->as_of = s;
   return 0;
 }
@@ -821,21 +742,55 @@ static void driver_release(struct driver *d) {
   free(d->run_dir);
 }
 
-/* Step 1 of STAGES.md: config, as_of, where the stages are. */
+/* "key=path" for each configured input, for the start line. */
+static void describe_inputs(const struct etl_config *c, struct strbuf *out) {
+  const char *keys[] = {"crm", "ma_activities", "ma_leads", "fx_rates", "costs"};
+  const char *vals[] = {c->crm, c->ma_activities, c->ma_leads, c->fx_rates, c->costs};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (vals[i])
+      strbuf_addf(out, "%s%s=%s", out->len ? " " : "", keys[i], vals[i]);
+}
+
+/* The start line of a run: what it runs with. */
+static void log_start(const struct driver *d) {
+  struct strbuf in = STRBUF_INIT;
+  describe_inputs(&d->config, &in);
+  info("start: etl %s, config %s, as_of %s, range %s..%s, out_dir %s, inputs %s", ATTR_VERSION,
+       d->opt.config, d->as_of, d->opt.from ? d->opt.from : "*", d->opt.to ? d->opt.to : "*",
+       d->config.out_dir, strbuf_str(&in));
+  strbuf_release(&in);
+}
+
+/* The end line of a run, whatever happened. */
+static void log_end(const struct driver *d, int rc) {
+  const char *status = rc == 0 ? "ok" : rc > ETL_EXIT_SIGNAL_BASE ? "interrupted" : "failed";
+  info("end: status %s, exit code %d, %.2f s", status, rc, stage_log_seconds() - d->t0);
+}
+
+/* The start of a run: config, as_of, where the stages are. */
 static int start_run(struct driver *d) {
   int rc = load_config(&d->config, d->opt.config);
   if (!rc)
     rc = set_as_of(d);
-  if (!rc && !(d->stage_dir = find_stage_dir()))
-    rc = ETL_EXIT_USAGE;
-  if (!rc && d->opt.verbose)
-    info(d, "as_of %s, out_dir %s, stages in %s", d->as_of, d->config.out_dir, d->stage_dir);
+  if (!rc) {
+    strbuf_reset(&d->err);
+    if (!(d->stage_dir = stage_dir_find(&d->err))) {
+      error("%s", strbuf_str(&d->err));
+      rc = ETL_EXIT_USAGE;
+    }
+  }
+  if (!rc)
+    log_start(d);
+  if (!rc)
+    prog_verbose("stages in %s", d->stage_dir);
   return rc;
 }
 
 static int cmd_run(int argc, char **argv) {
   struct driver d;
   memset(&d, 0, sizeof d);
+  d.started = time(NULL);
+  d.t0 = stage_log_seconds();
   int rc = parse_run_options(argc, argv, &d.opt);
   if (rc >= 0)
     return rc;
@@ -851,6 +806,8 @@ static int cmd_run(int argc, char **argv) {
           rc == 0 ? " after publishing" : "; nothing published");
     rc = ETL_EXIT_SIGNAL_BASE + d.sig.caught;
   }
+  rc = prog_exit(rc);
+  log_end(&d, rc);
   driver_release(&d);
   stage_signals_release(&d.sig);
   return rc;
@@ -858,31 +815,42 @@ static int cmd_run(int argc, char **argv) {
 
 /* --- check --------------------------------------------------------------- */
 
+/* The config and out_dir; 0 or the exit code (printed). */
+static int check_config(const char *config) {
+  struct etl_config conf;
+  struct strbuf err = STRBUF_INIT;
+  int rc = load_config(&conf, config);
+  if (rc == 0 && publish_check_out_dir(conf.out_dir, &err) < 0) {
+    error("%s", strbuf_str(&err));
+    rc = ETL_EXIT_IO;
+  }
+  etl_config_release(&conf);
+  strbuf_release(&err);
+  return rc;
+}
+
 static int cmd_check(int argc, char **argv) {
   const char *config = "pipeline.conf";
-  int c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":c:h", check_longopts, NULL)) != -1) {
-    switch (c) {
-    case 'c': config = optarg; break;
-    case 'h': fputs(usage_text, stdout); return ETL_EXIT_OK;
-    default: return option_error(c, argv);
-    }
-  }
-  if (optind < argc)
-    return usage_error("unexpected argument '%s'", argv[optind]);
-  struct etl_config conf;
-  int rc = load_config(&conf, config);
-  etl_config_release(&conf);
-  if (rc)
+  int c, rc = PROG_CONTINUE;
+  while ((c = prog_getopt(argc, argv, ":c:" PROG_COMMON_SHORTOPTS, check_longopts, &rc)) > 0)
+    config = optarg; /* -c, the only option of its own */
+  if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
     return rc;
-  char *dir = find_stage_dir();
-  if (!dir)
+  if ((rc = check_config(config)))
+    return rc;
+  struct strbuf err = STRBUF_INIT;
+  char *dir = stage_dir_find(&err);
+  if (!dir) {
+    error("%s", strbuf_str(&err));
+    strbuf_release(&err);
     return ETL_EXIT_USAGE;
+  }
+  strbuf_release(&err);
   char *path = xasprintf("%s/%s", dir, NORMALIZE);
   const char *stage_argv[] = {NORMALIZE, "-c", config, "--check", NULL};
   free(dir);
-  fflush(stdout);
+  if ((rc = prog_exit(ETL_EXIT_OK)))
+    return rc;
   fflush(stderr);
   execv(path, (char *const *)stage_argv);
   error("cannot run %s: %s", path, strerror(errno));
@@ -891,17 +859,14 @@ static int cmd_check(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  prog_init("etl", usage_text);
   if (argc < 2)
     return usage_error("missing command (run or check)");
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-    fputs(usage_text, stdout);
-    return ETL_EXIT_OK;
-  }
-  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-    print_version();
-    return ETL_EXIT_OK;
-  }
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+    return prog_option('h', argv);
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
+    return prog_option('V', argv);
   if (!strcmp(cmd, "run"))
     return cmd_run(argc - 1, argv + 1);
   if (!strcmp(cmd, "check"))

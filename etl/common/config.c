@@ -1,4 +1,4 @@
-/* The pipeline.conf loader (config.h, CONTRACT.md §7 and §9 "Config syntax"):
+/* The pipeline.conf loader (config.h, contract §7 and §9 "Config syntax"):
  * reads the git-config-style INI text line by line, dispatches each key to
  * its section, and once the whole file is read checks what spans sections
  * (the models of `models =` against the [model] sections, the required

@@ -1,4 +1,4 @@
-/* pipeline.conf (CONTRACT.md §7 and §9 "Config syntax" / "Configuration
+/* pipeline.conf (contract §7 and §9 "Config syntax" / "Configuration
  * values"): a git-config-style INI file with [pipeline], [input],
  * [columns "ENTITY"], [channel "NAME"], [model "NAME"] and [funnel] sections. The
  * loader applies every default, validates every value, resolves paths
@@ -100,7 +100,7 @@ char *etl_config_resolve(const struct etl_config *c, const char *p);
 int model_weight_parse(const char *s, int64_t *out, const char **why);
 
 /* Canonical spelling of column `name` (case-insensitive) of `entity` (a CRM
- * entity or an [input] key, exact case), per CONTRACT.md §1: returns 1 and
+ * entity or an [input] key, exact case), per contract §1: returns 1 and
  * sets *canonical (static), 0 if the entity has no such column, -1 if the
  * entity is unknown. */
 int etl_entity_column(const char *entity, const char *name, const char **canonical);

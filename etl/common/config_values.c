@@ -1,4 +1,4 @@
-/* The values of pipeline.conf (CONTRACT.md §7, §9 "Configuration values"):
+/* The values of pipeline.conf (contract §7, §9 "Configuration values"):
  * each [pipeline] key with its syntax and bounds, exact model weights
  * (the names of periods, kinds and built-in models are transforms/model.c),
  * and the known columns of every input for [columns "ENTITY"]. The INI syntax and the

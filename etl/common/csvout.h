@@ -1,4 +1,4 @@
-/* Writer for the published CSV tables (CONTRACT.md §5.5): comma separated,
+/* Writer for the published CSV tables (contract §5.5): comma separated,
  * quotes only where needed (comma, quote, CR or LF), CRLF line ends, UTF-8
  * with an optional BOM, the formula-injection guard on text columns (a
  * leading ' before = + - @ TAB CR), plain or gzip (mtime 0, no file name).

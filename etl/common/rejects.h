@@ -2,7 +2,7 @@
  * every kept row with a warning, with its source, line, entity, id, field and
  * reason, plus per-input counts of rows read, kept and rejected that feed the
  * reject-ratio check and the manifest. Written once, sorted by (source, line),
- * as rejects.csv (CONTRACT.md §5.4, §9 "rejects.csv"). */
+ * as rejects.csv (contract §5.4, §9 "rejects.csv"). */
 #ifndef ATTR_REJECTS_H
 #define ATTR_REJECTS_H
 
@@ -54,7 +54,7 @@ void reject_add(struct reject_log *log, size_t input, uint64_t line, const char 
 int reject_log_check_ratio(const struct reject_log *log, double max_ratio, struct strbuf *err);
 /* Writes rejects.csv sorted by (source, line). 0 or -1 with err. */
 int reject_log_write(struct reject_log *log, const char *path, bool bom, struct strbuf *err);
-/* Writes inputs.tsv (see /work/notes/STAGES.md). 0 or -1 with err. */
+/* Writes inputs.tsv (see docs/architecture.md). 0 or -1 with err. */
 int reject_log_write_inputs(const struct reject_log *log, const char *path, struct strbuf *err);
 
 #endif

@@ -1,10 +1,12 @@
-/* Logging of the stage programs for schedulers (CONTRACT.md §8, STAGES.md):
- * a level chosen by the environment variable ETL_LOG (the driver sets it
- * from --quiet / --verbose), log lines stamped in UTC, and a progress line
+/* Logging of the stage programs for schedulers (contract §8,
+ * docs/operations.md "Logs"): a level chosen by the environment variable
+ * ETL_LOG (the driver sets it from --quiet / --verbose), log lines stamped
+ * in UTC, and a progress line
  * (bytes read of the total, rate, ETA) that is redrawn in place with '\r'
  * only when stderr is a terminal, so that logs captured by a scheduler
- * never hold it. Errors are not logged through here: a program prints them
- * whatever the level (after stage_progress_clear). */
+ * never hold it. Errors go through the same line printer, whatever the
+ * level (prog_error, etl/common/program.h), after stage_progress_clear.
+ * stage_log_seconds is the one clock of every program. */
 #ifndef ATTR_STAGE_LOG_H
 #define ATTR_STAGE_LOG_H
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etl/common/exitcodes.h"
+#include "etl/common/program.h"
 #include "transforms/base/xalloc.h"
 
 struct local_run {
@@ -22,27 +22,18 @@ struct local_run {
 static int start_task(struct local_run *lr, unsigned slot) {
   struct plan_argv a;
   struct strbuf err = STRBUF_INIT;
-  char shard[32], rel[32];
   unsigned i = lr->next;
-  snprintf(shard, sizeof shard, "%u/%u", i, lr->p->nshards);
-  snprintf(rel, sizeof rel, "shards/%u", i);
-  plan_argv_attribute(lr->p, &a);
-  plan_argv_add(&a, "--shard", false);
-  plan_argv_add(&a, shard, true);
-  plan_argv_add(&a, "--partial", false);
-  char *partial = plan_work_path(lr->p, rel);
-  plan_argv_add(&a, partial, true);
-  free(partial);
-  if (lr->p->verbose) {
+  plan_argv_attribute_shard(lr->p, i, &a);
+  if (prog_level() >= STAGE_LOG_VERBOSE) {
     struct strbuf cmd = STRBUF_INIT;
     stage_format_argv(a.argv, &cmd);
-    plan_info(lr->p, "running %s (%s)", strbuf_str(&cmd), lr->path);
+    prog_verbose("running %s (%s)", strbuf_str(&cmd), lr->path);
     strbuf_release(&cmd);
   }
   int rc = stage_spawn(lr->path, a.argv, lr->sig, &lr->pids[slot], &err);
   plan_argv_release(&a);
   if (rc < 0) {
-    plan_error("%s", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
     strbuf_release(&err);
     lr->pids[slot] = 0;
     return -1;
@@ -69,7 +60,7 @@ static int reap_one(struct local_run *lr) {
   struct strbuf err = STRBUF_INIT;
   size_t slot;
   if (stage_wait_any(lr->pids, lr->nslots, lr->sig, &slot, &res, &err) < 0) {
-    plan_error("%s", strbuf_str(&err));
+    prog_error("%s", strbuf_str(&err));
     strbuf_release(&err);
     return -1;
   }
@@ -82,7 +73,7 @@ static int reap_one(struct local_run *lr) {
     struct strbuf msg = STRBUF_INIT;
     snprintf(name, sizeof name, PLAN_ATTRIBUTE "[%u]", lr->task[slot]);
     stage_result_describe(name, &res, &msg);
-    plan_error("stage %s", strbuf_str(&msg));
+    prog_error("stage %s", strbuf_str(&msg));
     strbuf_release(&msg);
   }
   if (!ok)
@@ -93,7 +84,7 @@ static int reap_one(struct local_run *lr) {
 int local_run_shards(const struct exec_plan *p, unsigned parallel, struct stage_signals *sig,
                      double *seconds) {
   struct local_run lr = {p, sig, plan_stage_path(p, PLAN_ATTRIBUTE), NULL, NULL, 0, 0, 0, 0};
-  double start = plan_now();
+  double start = stage_log_seconds();
   lr.nslots = parallel < p->nshards ? parallel : p->nshards;
   if (lr.nslots < 1)
     lr.nslots = 1;
@@ -112,7 +103,7 @@ int local_run_shards(const struct exec_plan *p, unsigned parallel, struct stage_
       break;
     }
   }
-  *seconds = plan_now() - start;
+  *seconds = stage_log_seconds() - start;
   free(lr.path);
   free(lr.pids);
   free(lr.task);

@@ -1,21 +1,18 @@
-/* Command lines and folders of a sharded run (see executor_plan.h). */
-#include "etl/common/stage_log.h"
+/* Command lines and folders of a run (see executor_plan.h). */
 #include "etl/driver/executor_plan.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
-#include "transforms/base/calendar.h"
+#include "etl/common/program.h"
 #include "transforms/base/xalloc.h"
 
 void plan_argv_add(struct plan_argv *a, const char *arg, bool own) {
   if (a->n >= PLAN_ARGV_MAX || (own && a->nowned >= sizeof a->owned / sizeof a->owned[0])) {
-    fprintf(stderr, "etl: internal error: command line too long\n");
+    prog_error("internal error: command line too long"); /* a bug, not an input */
     abort();
   }
   if (own) {
@@ -74,6 +71,22 @@ void plan_argv_attribute(const struct exec_plan *p, struct plan_argv *a) {
   }
 }
 
+void plan_argv_attribute_tables(const struct exec_plan *p, struct plan_argv *a) {
+  plan_argv_attribute(p, a);
+  plan_argv_add(a, "--out", false);
+  plan_argv_add(a, p->tables, false);
+  plan_argv_add(a, "--range-file", false);
+  add_owned(a, plan_work_path(p, "range"));
+}
+
+void plan_argv_attribute_shard(const struct exec_plan *p, unsigned i, struct plan_argv *a) {
+  plan_argv_attribute(p, a);
+  plan_argv_add(a, "--shard", false);
+  add_owned(a, xasprintf("%u/%u", i, p->nshards));
+  plan_argv_add(a, "--partial", false);
+  add_owned(a, xasprintf("%s/shards/%u", p->work, i));
+}
+
 void plan_argv_merge(const struct exec_plan *p, struct plan_argv *a) {
   memset(a, 0, sizeof(*a));
   plan_argv_add(a, PLAN_MERGE, false);
@@ -90,6 +103,15 @@ void plan_argv_merge(const struct exec_plan *p, struct plan_argv *a) {
   add_range(p, a);
   plan_argv_add(a, "--range-file", false);
   add_owned(a, plan_work_path(p, "range"));
+}
+
+void plan_argv_report(const struct exec_plan *p, struct plan_argv *a) {
+  memset(a, 0, sizeof(*a));
+  plan_argv_add(a, PLAN_REPORT, false);
+  plan_argv_add(a, "--dir", false);
+  plan_argv_add(a, p->tables, false);
+  plan_argv_add(a, "-c", false);
+  plan_argv_add(a, p->config, false);
 }
 
 char *plan_stage_path(const struct exec_plan *p, const char *name) {
@@ -120,28 +142,4 @@ int plan_make_dirs(const struct exec_plan *p, bool slurm, struct strbuf *err) {
       make_dir(p, "slurm", err) < 0)
     return -1;
   return 0;
-}
-
-void plan_info(const struct exec_plan *p, const char *fmt, ...) {
-  if (p->quiet)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  stage_log_vline("etl", fmt, ap);
-  va_end(ap);
-}
-
-void plan_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("etl: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-}
-
-double plan_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -1,9 +1,11 @@
-/* What a sharded `etl run` executes, whatever runs it (README "Running on a
- * cluster"): etl-normalize into the run's work folder, then etl-attribute
- * once per shard (`--shard I/N --partial WORK/shards/I`), then etl-merge
- * into the tables folder. The local executor (executor_local.h) and the
- * Slurm executor (executor_slurm.h) share this description and the
- * command lines built from it, so both run exactly the same stages.
+/* What an `etl run` executes, whatever runs it (README "Running on a
+ * cluster", docs/architecture.md): etl-normalize into the run's work
+ * folder, then either etl-attribute into the tables folder, or
+ * etl-attribute once per shard (`--shard I/N --partial WORK/shards/I`) and
+ * etl-merge into the tables folder. The driver's own runs, the local
+ * executor (executor_local.h) and the Slurm executor (executor_slurm.h)
+ * share this description and build every stage's command line here, so
+ * all of them run exactly the same stages.
  *
  * Work folder layout:
  *   dataset.bin rejects.csv inputs.tsv   etl-normalize
@@ -23,6 +25,7 @@
 #define PLAN_NORMALIZE "etl-normalize"
 #define PLAN_ATTRIBUTE "etl-attribute"
 #define PLAN_MERGE "etl-merge"
+#define PLAN_REPORT "etl-report"
 
 /* Borrowed strings, all owned by the caller. */
 struct exec_plan {
@@ -34,7 +37,6 @@ struct exec_plan {
   const char *tables;    /* where etl-merge writes the tables */
   unsigned nshards;      /* >= 1 */
   unsigned threads;      /* etl-attribute --jobs per task; 0: not passed */
-  bool quiet, verbose;   /* the driver's --quiet / --verbose */
 };
 
 /* A command line; the strings it made itself are freed by _release. */
@@ -49,11 +51,20 @@ struct plan_argv {
 /* etl-normalize -c CONF --work WORK */
 void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a);
 /* etl-attribute -c CONF --dataset WORK/dataset.bin --as-of TS [--from D]
- * [--to D] [--jobs T]; the caller appends --shard and --partial. */
+ * [--to D] [--jobs T]; the Slurm script appends --shard and --partial. */
 void plan_argv_attribute(const struct exec_plan *p, struct plan_argv *a);
+/* The unsharded run: plan_argv_attribute's line, then --out TABLES
+ * --range-file WORK/range. */
+void plan_argv_attribute_tables(const struct exec_plan *p, struct plan_argv *a);
+/* Shard i: plan_argv_attribute's line, then --shard I/N --partial
+ * WORK/shards/I. */
+void plan_argv_attribute_shard(const struct exec_plan *p, unsigned i, struct plan_argv *a);
 /* etl-merge -c CONF --dataset ... --partials WORK/shards --shards N --out
  * TABLES --as-of TS [--from D] [--to D] --range-file WORK/range */
 void plan_argv_merge(const struct exec_plan *p, struct plan_argv *a);
+/* etl-report --dir TABLES -c CONF: report.html from the tables (the driver
+ * runs it itself, after the other stages, whatever the executor). */
+void plan_argv_report(const struct exec_plan *p, struct plan_argv *a);
 /* Appends one argument (copied when own). */
 void plan_argv_add(struct plan_argv *a, const char *arg, bool own);
 void plan_argv_release(struct plan_argv *a);
@@ -66,13 +77,5 @@ char *plan_work_path(const struct exec_plan *p, const char *rel);
 /* Creates WORK/shards (and, for Slurm, logs, status and slurm). 0 or -1
  * with err. */
 int plan_make_dirs(const struct exec_plan *p, bool slurm, struct strbuf *err);
-
-/* "etl: 2026-11-22T16:00:00Z MESSAGE" on stderr unless p->quiet. */
-void plan_info(const struct exec_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "etl: MESSAGE" on stderr. */
-void plan_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Seconds of a monotonic clock. */
-double plan_now(void);
 
 #endif

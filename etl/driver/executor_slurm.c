@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "etl/common/exitcodes.h"
+#include "etl/common/program.h"
 #include "transforms/base/xalloc.h"
 
 #define POLL_FIRST_MS 250
@@ -280,10 +280,10 @@ static int submit(struct slurm_state *s, struct slurm_job *j, const struct plan_
 
   slurm_script(&text, path, a->argv, j->array ? p->nshards : 0, p->work, status);
   sbatch_argv(s, j, script, after, &sb);
-  if (p->verbose) {
+  if (prog_level() >= STAGE_LOG_VERBOSE) {
     struct strbuf cmd = STRBUF_INIT;
     stage_format_argv(sb.argv, &cmd);
-    plan_info(p, "submitting %s", strbuf_str(&cmd));
+    prog_verbose("submitting %s", strbuf_str(&cmd));
     strbuf_release(&cmd);
   }
   if (write_file(script, &text, &err) == 0 && slurm_cmd(s, sb.argv, &out, &err) == 0) {
@@ -295,11 +295,11 @@ static int submit(struct slurm_state *s, struct slurm_job *j, const struct plan_
   if (rc == 0) {
     j->submitted = true;
     if (j->array)
-      plan_info(p, "submitted %s[0-%u] as slurm job array %s", j->stage, p->nshards - 1, j->id);
+      prog_info("submitted %s[0-%u] as slurm job array %s", j->stage, p->nshards - 1, j->id);
     else
-      plan_info(p, "submitted %s as slurm job %s", j->stage, j->id);
+      prog_info("submitted %s as slurm job %s", j->stage, j->id);
   } else {
-    plan_error("cannot submit %s to slurm: %s", j->stage, strbuf_str(&err));
+    prog_error("cannot submit %s to slurm: %s", j->stage, strbuf_str(&err));
   }
   plan_argv_release(&sb);
   strbuf_release(&text);
@@ -389,7 +389,7 @@ static int query(struct slurm_state *s, struct slurm_job *j) {
   bool unknown = rc != 0 && strstr(strbuf_str(&err), "Invalid job id");
   if (rc != 0 && !unknown) {
     if (++s->query_failures == 1 || s->query_failures % 20 == 0)
-      plan_error("warning: %s", strbuf_str(&err));
+      prog_error("warning: %s", strbuf_str(&err));
     strbuf_release(&out);
     strbuf_release(&err);
     return -1;
@@ -455,9 +455,9 @@ static int report_failures(const struct slurm_state *s, const struct slurm_job *
     task_name(j, k, &name);
     relay_log(log);
     if (t->known)
-      plan_error("slurm task %s failed with exit status %d, log: %s", name.buf, t->code, log);
+      prog_error("slurm task %s failed with exit status %d, log: %s", name.buf, t->code, log);
     else
-      plan_error("slurm task %s ended in state %s without an exit status, log: %s", name.buf,
+      prog_error("slurm task %s ended in state %s without an exit status, log: %s", name.buf,
                  t->state, log);
     if (!first)
       first = t->code ? t->code : ETL_EXIT_DATA;
@@ -481,7 +481,7 @@ static void cancel_all(struct slurm_state *s) {
   argv[n] = NULL;
   if (n > 1) {
     slurm_cmd(s, argv, &out, &err); /* "already completed" is not an error here */
-    plan_info(s->p, "cancelled slurm jobs %s", ids.buf);
+    prog_info("cancelled slurm jobs %s", ids.buf);
   }
   strbuf_release(&ids);
   strbuf_release(&out);
@@ -516,7 +516,7 @@ static int wait_job(struct slurm_state *s, struct slurm_job *j) {
     if (stage_signals_wait(s->sig, interval))
       return ETL_EXIT_SIGNAL_BASE + s->sig->caught;
     if (query(s, j) < 0 && s->query_failures >= QUERY_FAIL_LIMIT) {
-      plan_error("giving up: squeue failed %u times in a row", s->query_failures);
+      prog_error("giving up: squeue failed %u times in a row", s->query_failures);
       return ETL_EXIT_DATA;
     }
     for (unsigned k = 0; k < j->ntasks; k++)
@@ -544,7 +544,7 @@ int slurm_run(const struct exec_plan *p, const struct slurm_opts *o, struct stag
               struct slurm_times *t) {
   struct slurm_state s = {p, o, sig, {{0}}, 0};
   double *secs[3] = {&t->normalize, &t->attribute, &t->merge};
-  double mark = plan_now();
+  double mark = stage_log_seconds();
   int rc;
   memset(t, 0, sizeof(*t));
   jobs_init(&s);
@@ -554,10 +554,10 @@ int slurm_run(const struct exec_plan *p, const struct slurm_opts *o, struct stag
     if (rc != 0)
       break;
     relay_logs(&s, &s.jobs[i]);
-    double now = plan_now();
+    double now = stage_log_seconds();
     *secs[i] = now - mark;
     mark = now;
-    plan_info(p, "%s done in %.2f s (slurm job %s)", s.jobs[i].stage, *secs[i], s.jobs[i].id);
+    prog_info("%s done in %.2f s (slurm job %s)", s.jobs[i].stage, *secs[i], s.jobs[i].id);
   }
   if (rc != 0)
     cancel_all(&s);

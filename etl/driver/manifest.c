@@ -36,7 +36,13 @@ void manifest_release(struct manifest *m) {
   for (size_t i = 0; i < m->nstages; i++)
     free(m->stages[i].name);
   free(m->stages);
+  free(m->failure);
   manifest_init(m);
+}
+
+void manifest_set_failure(struct manifest *m, const char *why) {
+  free(m->failure);
+  m->failure = xstrdup(why);
 }
 
 /* --- reading files ------------------------------------------------------- */
@@ -503,7 +509,9 @@ void manifest_format(const struct manifest *m, struct strbuf *out) {
   strbuf_adds(out, "  },\n");
   add_array(out, "inputs", m->ninputs, m->inputs, sizeof *m->inputs, format_input, false);
   add_array(out, "outputs", m->noutputs, m->outputs, sizeof *m->outputs, format_output, false);
-  add_array(out, "stages", m->nstages, m->stages, sizeof *m->stages, format_stage, true);
+  add_array(out, "stages", m->nstages, m->stages, sizeof *m->stages, format_stage, !m->failure);
+  if (m->failure)
+    add_str_member(out, 2, "failure", m->failure, true);
   strbuf_adds(out, "}\n");
 }
 

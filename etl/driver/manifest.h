@@ -1,4 +1,6 @@
-/* manifest.json of a published run (CONTRACT §5.4, STAGES.md "manifest.json"):
+/* manifest.json of a published run (contract §5.4, docs/tables.md
+ * "manifest.json"), and of a failed run whose rejects are kept
+ * (failed_runs.h; it ends with "failure", the reason):
  * tool version, config digest, as_of, range, every input with its row
  * counts (from the normalize stage's inputs.tsv), every output with bytes,
  * data rows and SHA-256, and the wall time of each stage. The text is
@@ -44,6 +46,7 @@ struct manifest {
   size_t noutputs, outputs_cap;
   struct manifest_stage *stages;
   size_t nstages, stages_cap;
+  char *failure; /* NULL, or why the run failed (a failed run's manifest) */
 };
 
 void manifest_init(struct manifest *m);
@@ -56,6 +59,9 @@ int manifest_set_run(struct manifest *m, const char *version, const char *config
 /* Sets range_from/range_to from a range name "YYYY-MM-DD_YYYY-MM-DD";
  * -1 with err when name is not of that form. */
 int manifest_set_range(struct manifest *m, const char *name, struct strbuf *err);
+
+/* Marks the manifest as a failed run's, with the reason (copied). */
+void manifest_set_failure(struct manifest *m, const char *why);
 
 void manifest_add_stage(struct manifest *m, const char *name, double seconds);
 /* Sets the cache state (a static string) of the last stage named name. */

@@ -23,7 +23,9 @@
 
 #define LOCK_NAME ".lock"
 
-static const char *const leftover_prefixes[] = {".work-", ".stage-", ".old-"};
+#define LATEST_NAME "latest"
+
+static const char *const leftover_prefixes[] = {".work-", ".stage-", ".old-", ".latest-"};
 
 void publish_init(struct publish *p) {
   memset(p, 0, sizeof *p);
@@ -84,6 +86,55 @@ int publish_open(struct publish *p, const char *out_dir, struct strbuf *err) {
   return PUBLISH_OK;
 }
 
+/* The nearest existing entry of path: path itself or its closest parent
+ * ("." for a relative name without one). NULL with errno when none can be
+ * found for another reason than a missing component. Caller frees. */
+static char *nearest_existing(const char *path, struct stat *st) {
+  char *tmp = xstrdup(path);
+  size_t len = strlen(tmp);
+  while (len > 1 && tmp[len - 1] == '/')
+    tmp[--len] = '\0';
+  while (stat(tmp, st) != 0) {
+    char *slash = strrchr(tmp, '/');
+    bool root = !strcmp(tmp, ".") || !strcmp(tmp, "/");
+    if ((errno != ENOENT && errno != ENOTDIR) || root) {
+      free(tmp);
+      return NULL;
+    }
+    if (!slash) {
+      free(tmp);
+      tmp = xstrdup(".");
+    } else {
+      slash[slash == tmp ? 1 : 0] = '\0';
+    }
+  }
+  return tmp;
+}
+
+int publish_check_out_dir(const char *out_dir, struct strbuf *err) {
+  struct stat st;
+  if (!*out_dir) {
+    strbuf_adds(err, "out_dir is empty");
+    return PUBLISH_ERROR;
+  }
+  char *dir = nearest_existing(out_dir, &st);
+  int rc = PUBLISH_ERROR;
+  if (!dir)
+    strbuf_addf(err, "cannot create out_dir '%s': %s", out_dir, strerror(errno));
+  else if (!S_ISDIR(st.st_mode) && !strcmp(dir, out_dir))
+    strbuf_addf(err, "out_dir '%s' is not a directory", out_dir);
+  else if (!S_ISDIR(st.st_mode))
+    strbuf_addf(err, "cannot create out_dir '%s': '%s' is not a directory", out_dir, dir);
+  else if (access(dir, W_OK | X_OK) != 0 && !strcmp(dir, out_dir))
+    strbuf_addf(err, "out_dir '%s' is not writable: %s", out_dir, strerror(errno));
+  else if (access(dir, W_OK | X_OK) != 0)
+    strbuf_addf(err, "cannot create out_dir '%s' in '%s': %s", out_dir, dir, strerror(errno));
+  else
+    rc = PUBLISH_OK;
+  free(dir);
+  return rc;
+}
+
 /* --- lock ---------------------------------------------------------------- */
 
 int publish_lock(struct publish *p, bool wait, struct strbuf *err) {
@@ -127,9 +178,7 @@ bool publish_is_leftover_name(const char *name) {
   return false;
 }
 
-/* Names of dirfd's entries that satisfy keep(); NULL-terminated, caller
- * frees each and the array. */
-static char **list_entries(int dirfd, bool (*keep)(const char *), struct strbuf *err) {
+char **list_entries(int dirfd, bool (*keep)(const char *), struct strbuf *err) {
   int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *d = fd < 0 ? NULL : fdopendir(fd);
   if (!d) {
@@ -153,7 +202,7 @@ static char **list_entries(int dirfd, bool (*keep)(const char *), struct strbuf 
   return names;
 }
 
-static void free_names(char **names) {
+void free_names(char **names) {
   for (size_t i = 0; names && names[i]; i++)
     free(names[i]);
   free(names);
@@ -241,14 +290,12 @@ static int copy_fd(int in, int out) {
   }
 }
 
-int publish_copy_to_stage(struct publish *p, const char *src, const char *name,
-                          struct strbuf *err) {
+int copy_file(const char *src, const char *dst, struct strbuf *err) {
   int in = open(src, O_RDONLY | O_CLOEXEC);
   if (in < 0) {
     strbuf_addf(err, "cannot open '%s': %s", src, strerror(errno));
     return PUBLISH_ERROR;
   }
-  char *dst = xasprintf("%s/%s", p->stage_path, name);
   int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   int rc = out < 0 ? -1 : copy_fd(in, out);
   int e = errno;
@@ -259,8 +306,15 @@ int publish_copy_to_stage(struct publish *p, const char *src, const char *name,
   close(in);
   if (rc < 0)
     strbuf_addf(err, "cannot copy '%s' to '%s': %s", src, dst, strerror(e));
-  free(dst);
   return rc < 0 ? PUBLISH_ERROR : PUBLISH_OK;
+}
+
+int publish_copy_to_stage(struct publish *p, const char *src, const char *name,
+                          struct strbuf *err) {
+  char *dst = xasprintf("%s/%s", p->stage_path, name);
+  int rc = copy_file(src, dst, err);
+  free(dst);
+  return rc;
 }
 
 /* --- commit -------------------------------------------------------------- */
@@ -357,6 +411,38 @@ int publish_commit(struct publish *p, const char *name, bool *replaced, struct s
     return PUBLISH_OK; /* published; the leftover goes with the next run */
   forget_stage(p);
   return PUBLISH_OK;
+}
+
+/* --- the latest pointer ---------------------------------------------------- */
+
+int publish_point_latest(struct publish *p, const char *name, struct strbuf *err) {
+  for (int tries = 0; tries < 32; tries++) {
+    char *tmp = xasprintf(".latest-%ld-%08x", (long)getpid(), (unsigned)random_u32());
+    if (symlinkat(name, p->dir_fd, tmp) != 0) {
+      int e = errno;
+      free(tmp);
+      if (e == EEXIST)
+        continue;
+      strbuf_addf(err, "cannot create a link in out_dir '%s': %s", p->out_dir, strerror(e));
+      return PUBLISH_ERROR;
+    }
+    /* rename() replaces a link atomically: a reader sees the old or the new */
+    if (renameat(p->dir_fd, tmp, p->dir_fd, LATEST_NAME) != 0) {
+      strbuf_addf(err, "cannot point '%s/%s' at %s: %s", p->out_dir, LATEST_NAME, name,
+                  strerror(errno));
+      unlinkat(p->dir_fd, tmp, 0);
+      free(tmp);
+      return PUBLISH_ERROR;
+    }
+    free(tmp);
+    if (fsync(p->dir_fd) < 0) {
+      strbuf_addf(err, "fsync of out_dir '%s': %s", p->out_dir, strerror(errno));
+      return PUBLISH_ERROR;
+    }
+    return PUBLISH_OK;
+  }
+  strbuf_addf(err, "cannot create a link in out_dir '%s': too many name clashes", p->out_dir);
+  return PUBLISH_ERROR;
 }
 
 /* --- cleanup ------------------------------------------------------------- */

@@ -1,5 +1,6 @@
-/* Atomic publishing of a run's tables into out_dir (CONTRACT §5.4, §9
- * "Publishing"; STAGES.md steps 2-4 and 6-7), in the manner of git's
+/* Atomic publishing of a run's tables into out_dir (contract §5.4, §9
+ * "Publishing"; docs/operations.md "What a run leaves in out_dir"), in the
+ * manner of git's
  * lockfile.h: everything is written into hidden folders inside out_dir and
  * renamed into place, so a run that fails or is killed leaves no partial
  * directory under the published name and the previous one intact.
@@ -9,8 +10,11 @@
  *   .work-<pid>-<8 hex>        intermediate files of the stages
  *   .stage-<pid>-<8 hex>       the tables of this run, renamed to <range>
  *   .old-<pid>-<8 hex>         only when the file system cannot exchange
+ *   .latest-<pid>-<8 hex>      the next `latest` link, before its rename
+ *   .failed/                   kept rejects of failed runs (failed_runs.h)
  *   <from>_<to>                published tables
- * Hidden entries of exactly those three forms are leftovers of killed runs
+ *   latest                     symbolic link to the last published <from>_<to>
+ * Hidden entries of exactly those four forms are leftovers of killed runs
  * and are removed by the next run once it holds the lock; nothing else in
  * out_dir is ever touched.
  *
@@ -48,6 +52,13 @@ void publish_init(struct publish *p);
  * directory", "cannot create out_dir 'a/b': Permission denied"). */
 int publish_open(struct publish *p, const char *out_dir, struct strbuf *err);
 
+/* What `etl check` asks without changing anything: out_dir is a writable
+ * folder, or can be created (its nearest existing parent is a writable
+ * folder). -1 with err ("out_dir 'out' is not a directory", "out_dir 'out'
+ * is not writable: Permission denied", "cannot create out_dir 'a/b': 'a'
+ * is not a directory"). */
+int publish_check_out_dir(const char *out_dir, struct strbuf *err);
+
 /* Takes an exclusive flock on out_dir/.lock (created if missing). With
  * wait, blocks until it is free; otherwise PUBLISH_BUSY if another process
  * holds it. The lock is held until publish_release. */
@@ -79,6 +90,11 @@ bool publish_valid_name(const char *name);
  * On failure nothing visible under name has changed. */
 int publish_commit(struct publish *p, const char *name, bool *replaced, struct strbuf *err);
 
+/* Points out_dir/latest at name (a published folder): a symbolic link made
+ * under a hidden temporary name and renamed over `latest`, so that a reader
+ * always finds the previous or the new target, never none. */
+int publish_point_latest(struct publish *p, const char *name, struct strbuf *err);
+
 /* Removes this run's work and stage folders if they exist (after a failure,
  * or the work folder after publish_commit). */
 int publish_cleanup(struct publish *p, struct strbuf *err);
@@ -91,6 +107,15 @@ void publish_release(struct publish *p);
  * following symbolic links (a link is removed, never its target). A missing
  * name is not an error. */
 int remove_tree_at(int dirfd, const char *name, struct strbuf *err);
+
+/* Copies the regular file src to dst (created, must not exist). */
+int copy_file(const char *src, const char *dst, struct strbuf *err);
+
+/* Names of dirfd's entries that satisfy keep(), in directory order;
+ * NULL-terminated, free with free_names. NULL with err when the folder
+ * cannot be read. */
+char **list_entries(int dirfd, bool (*keep)(const char *), struct strbuf *err);
+void free_names(char **names);
 
 /* fsync()s every regular file directly in the directory dirfd/name, then
  * the directory. */

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "etl/common/exitcodes.h"
+#include "etl/common/program.h"
+#include "etl/common/stage_log.h"
 
 /* How long the wait loop sleeps before checking waitpid again when no
  * signal arrives: a safety net only, SIGCHLD normally wakes it. */
@@ -23,12 +25,6 @@ static struct timespec ms_to_timespec(int ms) {
   return ts;
 }
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void stage_signals_init(struct stage_signals *s) {
   struct sigaction ign;
   memset(&ign, 0, sizeof ign);
@@ -36,6 +32,11 @@ void stage_signals_init(struct stage_signals *s) {
   sigemptyset(&ign.sa_mask);
   sigaction(SIGPIPE, &ign, &s->old_pipe);
   sigaction(SIGXFSZ, &ign, &s->old_xfsz);
+  /* prog_init ignored them already: the stages get what etl inherited */
+  if (!prog_inherited_action(SIGPIPE, &s->child_pipe))
+    s->child_pipe = s->old_pipe;
+  if (!prog_inherited_action(SIGXFSZ, &s->child_xfsz))
+    s->child_xfsz = s->old_xfsz;
   struct sigaction dfl = ign;
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGCHLD, &dfl, &s->old_chld);
@@ -93,6 +94,9 @@ static int move_fd(int from, int to) {
   return from < 0 || from == to || dup2(from, to) >= 0 ? 0 : -1;
 }
 
+/* The status of a child whose exec failed (the shell's convention). */
+#define CHILD_EXEC_FAILED 127
+
 /* In the child between fork and exec: async-signal-safe calls only. */
 static void exec_child(const char *path, const char *const argv[], const struct stage_signals *sig,
                        const struct child_io *io, int report_fd, pid_t parent) {
@@ -101,8 +105,8 @@ static void exec_child(const char *path, const char *const argv[], const struct 
     goto fail;
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
     _exit(ETL_EXIT_SIGNAL_BASE + SIGKILL);
-  sigaction(SIGPIPE, &sig->old_pipe, NULL);
-  sigaction(SIGXFSZ, &sig->old_xfsz, NULL);
+  sigaction(SIGPIPE, &sig->child_pipe, NULL);
+  sigaction(SIGXFSZ, &sig->child_xfsz, NULL);
   sigaction(SIGCHLD, &sig->old_chld, NULL);
   sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
   if (io->search_path)
@@ -113,7 +117,7 @@ fail:;
   int e = errno;
   ssize_t w = write(report_fd, &e, sizeof e);
   (void)w;
-  _exit(127);
+  _exit(CHILD_EXEC_FAILED); /* never seen: the parent reads errno from the pipe */
 }
 
 /* Reads the errno the child reports when exec fails; 0 once exec closed the
@@ -234,14 +238,14 @@ int stage_spawn(const char *path, const char *const argv[], const struct stage_s
 
 int run_stage(const char *path, const char *const argv[], struct stage_signals *sig,
               struct stage_result *res, struct strbuf *err) {
-  double start = now_seconds();
+  double start = stage_log_seconds();
   pid_t pid;
   size_t which;
   if (stage_spawn(path, argv, sig, &pid, err) < 0)
     return -1;
   if (stage_wait_any(&pid, 1, sig, &which, res, err) < 0)
     return -1;
-  res->seconds = now_seconds() - start;
+  res->seconds = stage_log_seconds() - start;
   return 0;
 }
 
@@ -286,7 +290,7 @@ int run_capture(const char *const argv[], const struct stage_signals *sig, struc
     close(po[1]);
     return -1;
   }
-  double start = now_seconds();
+  double start = stage_log_seconds();
   struct child_io io = {-1, po[1], pe[1], true};
   pid_t pid;
   int rc = spawn(argv[0], argv, sig, io, &pid, err);
@@ -300,7 +304,7 @@ int run_capture(const char *const argv[], const struct stage_signals *sig, struc
       rc = -1;
     } else {
       fill_result(status, res);
-      res->seconds = now_seconds() - start;
+      res->seconds = stage_log_seconds() - start;
     }
   }
   close(po[0]);

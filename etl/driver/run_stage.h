@@ -3,7 +3,7 @@
  * close-on-exec pipe, waitpid retried on EINTR, and the result told apart as
  * an exit status or a signal.
  *
- * Signal policy (CONTRACT §8: a run never dies of a signal it could have
+ * Signal policy (contract §8: a run never dies of a signal it could have
  * handled): the driver ignores SIGPIPE and SIGXFSZ and keeps SIGHUP,
  * SIGINT, SIGTERM and SIGCHLD blocked for the whole run, so they wait as
  * pending signals (a signal the caller already ignores, as under nohup,
@@ -26,6 +26,8 @@ struct stage_signals {
   sigset_t waited;  /* handled + CHLD */
   sigset_t old_mask;
   struct sigaction old_pipe, old_xfsz, old_chld;
+  struct sigaction child_pipe, child_xfsz; /* what a stage starts with: the
+                                              dispositions the program inherited */
   int caught; /* first handled signal received, 0 if none */
 };
 

@@ -1,7 +1,7 @@
 /* A pull stream of bytes under the CSV reader: a file descriptor, a memory
  * buffer, a gzip stream over another source (gzip_stream.h) or an archive
  * entry (archive_entry.h). The reader only sees this interface, so the
- * limits of CONTRACT.md §9 "File-level parsing" (max_input_bytes,
+ * limits of contract §9 "File-level parsing" (max_input_bytes,
  * max_expand_ratio) are enforced in one place from the counters below.
  * Used by etl/input/reader.c and its helpers, and by the driver's check of
  * the gzip outputs (etl/driver/manifest.c), so that one gzip decoder reads

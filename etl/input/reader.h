@@ -1,4 +1,4 @@
-/* One record reader for every input of CONTRACT.md §1 and §9 "Inputs" /
+/* One record reader for every input of contract §1 and §9 "Inputs" /
  * "File-level parsing": plain .csv, .csv.gz (multi-member, streamed), an
  * entry of a .zip/.tar/.tar.gz/.tgz read through libarchive without
  * extracting, or a file of a CRM directory. Records come from libcsv; the

@@ -43,10 +43,8 @@ void norm_state_release(struct norm_state *st) {
   idmap_release(&st->contact_by_id);
   idmap_release(&st->opp_by_id);
   idmap_release(&st->mlead_by_key);
-  if (st->email_map) {
-    idmap_release(st->email_map);
-    free(st->email_map);
-  }
+  if (st->people_built)
+    identity_release(&st->identity);
   normalize_channel_memo_free(st);
   strbuf_release(&st->idbuf);
   strbuf_release(&st->sb);
@@ -68,7 +66,11 @@ enum norm_result normalize_run(struct norm_state *st, struct strbuf *err) {
   if (st->check_only)
     return NORM_OK;
   normalize_finish(st);
-  if (reject_log_check_ratio(&st->log, st->conf->max_reject_ratio, err) != 0)
+  if (strpool_full(&st->ds->strings) || strpool_full(&st->scratch) || strpool_full(&st->guids)) {
+    strbuf_addf(err, "the inputs hold more than 4 GiB of distinct text, the limit of one run");
     return NORM_DATA_FAULT;
+  }
+  if (reject_log_check_ratio(&st->log, st->conf->max_reject_ratio, err) != 0)
+    return NORM_REJECT_RATIO;
   return NORM_OK;
 }

@@ -1,12 +1,13 @@
 /* The normalize stage (etl-normalize): reads every input of pipeline.conf,
- * applies the row rules of CONTRACT.md §2, §3.1, §3.2, §8 and §9 (checks in
+ * applies the row rules of contract §2, §3.1, §3.2, §8 and §9 (checks in
  * the contract's order: field count, IsDeleted, values, references, duplicate
  * key), converts money to corporate cents, resolves people and touches, and
  * produces the data set (transforms/dataset.h) and the reject log.
  *
  * The work is split by input family: normalize_crm.c (the Salesforce
  * entities), normalize_ma.c (Marketo leads and activities), normalize_side.c
- * (fx rates and cost rows), normalize_people.c (identity), and
+ * (fx rates and cost rows), normalize_people.c (identity, over the rules of
+ * transforms/identity.h), and
  * normalize_touches.c (channels, de-duplication, final ordering);
  * normalize.c runs them in dependency order. */
 #ifndef ATTR_NORMALIZE_H
@@ -21,11 +22,15 @@
 #include "etl/common/stage_log.h"
 #include "transforms/dataset.h"
 #include "transforms/fx.h"
+#include "transforms/identity.h"
 #include "transforms/base/idmap.h"
 #include "transforms/values.h"
 
-/* Result codes of the stage (mapped to exit codes by the program). */
-enum norm_result { NORM_OK = 0, NORM_DATA_FAULT = 1, NORM_IO_ERROR = 3 };
+/* Result codes of the stage (mapped to exit codes by the program).
+ * NORM_REJECT_RATIO: every input was read but too many rows were rejected;
+ * the reject log is complete, so the program still writes rejects.csv and
+ * inputs.tsv (not the data set) for the operator. */
+enum norm_result { NORM_OK = 0, NORM_DATA_FAULT = 1, NORM_REJECT_RATIO = 2, NORM_IO_ERROR = 3 };
 
 struct norm_campaign {
   str_id id, name, type, currency, key;
@@ -81,7 +86,7 @@ struct norm_state {
   size_t nmembers, capmembers;
   struct norm_mlead *mleads;
   size_t nmleads, capmleads;
-  size_t capopps, cappersons, captouches, capcosts, caphistory;
+  size_t capopps, captouches, capcosts, caphistory;
 
   struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
       mlead_by_key;
@@ -89,7 +94,8 @@ struct norm_state {
   struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
   struct ma_attributes attrs;
   struct utm utm;
-  struct idmap *email_map; /* normalize_people.c: email -> best candidate */
+  struct identity identity; /* normalize_people.c: persons, email candidates */
+  bool people_built;        /* identity holds something to release */
   unsigned rule_limit_hits;
   enum stage_log_level log_level; /* STAGE_LOG_INFO after init */
   struct stage_progress progress; /* the terminal progress line (disabled after init) */

@@ -1,4 +1,4 @@
-/* The Salesforce entities of the normalize stage (CONTRACT.md §1.1, §2,
+/* The Salesforce entities of the normalize stage (contract §1.1, §2,
  * §9): Campaign, Lead, Contact, Opportunity, OpportunityContactRole,
  * CampaignMember and the optional OpportunityHistory, read from the CRM
  * archive or directory in dependency order

@@ -1,4 +1,4 @@
-/* The marketing-automation inputs of the normalize stage (CONTRACT.md
+/* The marketing-automation inputs of the normalize stage (contract
  * §1.2, §3.1, §3.2, §9): Marketo leads, each mapped to a person once, then
  * activities, each checked (field count, marketoGUID, activityDate,
  * activityTypeId, leadId, duplicate GUID) and, for the configured types,

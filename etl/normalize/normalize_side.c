@@ -1,4 +1,4 @@
-/* The optional side inputs of the normalize stage (CONTRACT.md §1.3, §9):
+/* The optional side inputs of the normalize stage (contract §1.3, §9):
  * fx rates, read first because opportunity and campaign amounts are
  * converted while they are read, and cost rows, read last because they
  * reference campaigns. */

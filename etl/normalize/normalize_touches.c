@@ -1,4 +1,4 @@
-/* Touches of the normalize stage (CONTRACT.md §3.2): channels from the rules
+/* Touches of the normalize stage (contract §3.2): channels from the rules
  * (memoized per distinct combination of rule fields, since a nightly run
  * classifies millions of touches over a few thousand combinations), CRM
  * touches from campaign members, de-duplication of (person, campaign,

@@ -175,6 +175,6 @@ void norm_log_input(struct norm_state *st, const struct input_table *t) {
     return;
   const struct input_stats *s = input_table_stats(t);
   stage_progress_clear(&st->progress);
-  fprintf(stderr, "etl-normalize: %s: %" PRIu64 " read, %" PRIu64 " kept, %" PRIu64 " rejected\n",
-          s->source, s->read, s->kept, s->rejected);
+  stage_log_line("etl-normalize", "%s: %" PRIu64 " read, %" PRIu64 " kept, %" PRIu64 " rejected",
+                 s->source, s->read, s->kept, s->rejected);
 }

@@ -3,7 +3,7 @@
 -- DuckDB from the same exports the pipeline reads, so that the benchmark
 -- compares the same work and its tables can be checked against etl's.
 --
--- It follows CONTRACT.md for what the generated bench data contains
+-- It follows the contract (docs/tables.md, docs/inputs.md) for what the generated bench data contains
 -- (scripts/bench.d/gen.c): USD only (no fx, no cost rows), 18-character ids,
 -- UTC timestamps, no rejected rows. Channel rules and models mirror
 -- bench.conf; change both together.
@@ -24,7 +24,7 @@ CREATE OR REPLACE TEMP MACRO cents(x) AS
   CAST(CAST(coalesce(nz(x), '0') AS DECIMAL(38, 2)) * 100 AS BIGINT);
 CREATE OR REPLACE TEMP MACRO email_norm(x) AS
   CASE WHEN regexp_full_match(lower(trim(x)), '[^@]+@[^@]*\.[^@]*') THEN lower(trim(x)) END;
--- CONTRACT §3.2 campaign key: lower case, runs of other bytes -> '-'.
+-- contract §3.2 campaign key: lower case, runs of other bytes -> '-'.
 CREATE OR REPLACE TEMP MACRO ckey(x) AS
   trim(regexp_replace(lower(x), '[^a-z0-9]+', '-', 'g'), '-');
 -- Form-decoding of a query parameter value.
@@ -51,7 +51,7 @@ CREATE OR REPLACE TEMP MACRO channel(med, ctype, kind) AS CASE
   WHEN regexp_matches(coalesce(kind, ''), '^(web_visit|form_fill)$', 'i') THEN 'Web'
   ELSE 'Other' END;
 
--- Output formatting (CONTRACT §5.5): cents, FIX18 sums to 6 decimals, roi,
+-- Output formatting (contract §5.5): cents, FIX18 sums to 6 decimals, roi,
 -- the formula guard and CSV quoting of text cells.
 CREATE OR REPLACE TEMP MACRO fmt_cents(c) AS
   CASE WHEN c < 0 THEN '-' ELSE '' END || CAST(abs(c) // 100 AS VARCHAR) || '.'

@@ -11,7 +11,7 @@
 //
 // --deps is the folder where `npm install --prefix DIR @duckdb/node-api`
 // put node_modules. Writes OUT/attribution_by_campaign.csv and
-// OUT/attribution_by_channel.csv (CONTRACT.md §5.4/§5.5 layout) and prints
+// OUT/attribution_by_channel.csv (contract §5.4/§5.5 layout) and prints
 // one JSON line of timings on stderr.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';

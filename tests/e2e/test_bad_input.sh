@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Bad-input suite (CONTRACT.md §8, §9 "File-level parsing"): every case of
+# Bad-input suite (contract §8, §9 "File-level parsing"): every case of
 # tests/bad-input/*.sh damages a copy of the fixtures or of pipeline.conf,
 # runs `etl run` against an out_dir that already holds a published range,
 # and asserts
 #   - the exit code (a signal never passes for an expected failure, and a
 #     run that hangs is killed after 60 s and fails the case),
 #   - a fragment of the message on stderr (fixed string, grep -F),
-#   - that the published directory is byte-identical afterwards and that
-#     out_dir holds nothing else (no partial or hidden run folder),
+#   - that the published directory is byte-identical afterwards, that
+#     out_dir/latest still points at it, and that out_dir holds nothing else
+#     (no partial or hidden run folder),
+#   - that a run failed over the reject ratio (every case whose run made
+#     out_dir/.failed; a case that sets KEEPS_REJECTS=1 must make it) exited
+#     1 and named out_dir/.failed/<time>/, which holds the run's rejects.csv
+#     and manifest.json (then removed, so that the next case starts from the
+#     same out_dir),
 #   - the case's own extra checks (verify).
 # At the end a good run must succeed, leave no leftovers, and publish the
 # same tables as the first one.
@@ -106,10 +112,11 @@ good_run() { # good_run LABEL: a run of the intact inputs into $OUT
   }
 }
 good_run first
-published=$(cd "$OUT" && ls -A | grep -vx '.lock')
+published=$(cd "$OUT" && ls -A | grep -vx -e '.lock' -e latest)
 [ "$(echo "$published" | wc -l)" -eq 1 ] || fail "expected one published range, got: $published"
 snapshot=$(tree_digest "$OUT")
 listing=$(ls -A "$OUT")
+[ "$(readlink "$OUT/latest")" = "$published" ] || fail "latest -> $(readlink "$OUT/latest")"
 
 # --- one case -----------------------------------------------------------------
 
@@ -129,7 +136,7 @@ run_one() {
   mkdir -p "$dir"
   cp -r "$BASE/in" "$BASE/crm" "$BASE/pipeline.conf" "$dir/"
   cd "$dir"
-  EXIT='' MESSAGE='' OWN_OUT=0 STATUS=''
+  EXIT='' MESSAGE='' OWN_OUT=0 STATUS='' KEEPS_REJECTS=0
   ARGS=()
   run_case() { default_run; }
   verify() { :; }
@@ -149,7 +156,7 @@ run_one() {
     fail "$name: exit $STATUS, expected $EXIT"
   fi
   if [ "$STATUS" -gt 128 ] && [ "$EXIT" -le 128 ]; then fail "$name: died of a signal"; fi
-  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' run.err; then
+  if grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:' run.err; then
     sed 's/^/    /' run.err >&2
     fail "$name: sanitizer report"
   fi
@@ -157,7 +164,20 @@ run_one() {
     sed 's/^/    /' run.err >&2
     fail "$name: stderr lacks: $MESSAGE"
   fi
+  [ "$KEEPS_REJECTS" = 0 ] || [ -d "$OUT/.failed" ] || fail "$name: the rejects were not kept"
+  if [ -d "$OUT/.failed" ]; then
+    local kept
+    [ "$STATUS" -eq 1 ] || fail "$name: exit $STATUS, yet rejects were kept"
+    [ "$(ls "$OUT/.failed" | wc -l)" -eq 1 ] || fail "$name: .failed holds $(ls -A "$OUT/.failed")"
+    kept=$(sed -nE 's|.* the rejects of this run are kept in ([^ ]*/\.failed/[0-9]{8}T[0-9]{6}Z(-[0-9]+)?)/rejects\.csv .*|\1|p' run.err)
+    [ -n "$kept" ] || fail "$name: the kept rejects are not named"
+    [ "$(dirname "$kept")" = "$OUT/.failed" ] || fail "$name: kept in $kept"
+    [ -s "$kept/rejects.csv" ] && [ -s "$kept/manifest.json" ] || fail "$name: $kept is incomplete"
+    grep -q '"failure": ' "$kept/manifest.json" || fail "$name: the kept manifest does not say it failed"
+    rm -rf "$OUT/.failed"
+  fi
   [ "$(tree_digest "$OUT")" = "$snapshot" ] || fail "$name: the published directory changed"
+  [ "$(readlink "$OUT/latest")" = "$published" ] || fail "$name: latest moved"
   [ "$(ls -A "$OUT")" = "$listing" ] || fail "$name: out_dir now holds: $(ls -A "$OUT" | tr '\n' ' ')"
   verify
 }

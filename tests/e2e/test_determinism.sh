@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Determinism (CONTRACT §5.5): two runs over the same inputs, config and
+# Determinism (contract §5.5): two runs over the same inputs, config and
 # as_of publish byte-identical tables, whatever --jobs is (also with the
 # data-driven models and their model_fit.csv); and a rerun over a published
 # range replaces it in place with identical content.

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end tests of the driver `etl` (STAGES.md "etl (driver)", CONTRACT
-# §5.4 publishing, §8 exit codes) with fake stage programs that this script
+# End-to-end tests of the driver `etl` (docs/operations.md, docs/architecture.md;
+# contract §5.4 publishing, §8 exit codes) with fake stage programs that this script
 # writes into its scratch folder and hands to etl through ETL_STAGE_DIR. The
 # fakes log their command lines and can fail, die of SIGKILL or hang on
 # request (FAKE_* variables), so every path of the driver is exercised
 # without the real stages: success and replacement of a published range,
 # failing and killed stages, SIGTERM to the driver, the lock on out_dir with
-# and without --wait, leftovers of killed runs, option and config errors,
-# `etl check`, --help and --version.
+# and without --wait (and --wait=SECONDS), leftovers of killed runs, option
+# and config errors, the `latest` link, the start and end lines, the rejects
+# of a run that failed over the reject ratio kept in out/.failed (the newest
+# 5), `etl check` (out_dir a file or not writable), --help and --version.
 #
 # Needs ATTR_BIN_DIR (the folder holding etl) and ATTR_SOURCE_DIR, as ctest
 # sets them. Each command's real wait status is taken through a small perl
@@ -69,7 +71,7 @@ check_status() {
   got=$(cat "$scratch/$name.status")
   [ "$got" = "$want" ] || fail "$name: $got, want $want; stderr:
 $(cat "$scratch/$name.err")"
-  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$scratch/$name.err"; then
+  if grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:' "$scratch/$name.err"; then
     fail "$name: sanitizer report in stderr: $(cat "$scratch/$name.err")"
   fi
 }
@@ -86,8 +88,8 @@ $(cat "$scratch/$1")"
   fi
 }
 
-# Entries of out/ apart from the lock file, one a line.
-listing() { (cd "$1" && ls -A | grep -vx '.lock' || true); }
+# Entries of out/ apart from the lock file and the latest link, one a line.
+listing() { (cd "$1" && ls -A | grep -vx -e '.lock' -e latest || true); }
 
 no_run_folders() {
   local left
@@ -126,6 +128,9 @@ done
 [ -f "$conf" ] || { echo "fake etl-normalize: no config $conf" >&2; exit 2; }
 case ${FAKE_NORMALIZE:-ok} in
   fail) echo "etl-normalize: Lead: 4 of 61 rows rejected" >&2; exit 1 ;;
+  ratio) printf 'source,line,entity,id,field,severity,reason\r\nLead.csv,%s,Lead,00Q1,Email,error,bad\r\n' "${FAKE_LINE:-3}" >"$work/rejects.csv"
+         printf 'crm_export.zip:Lead.csv\t1234\t61\t57\t4\n' >"$work/inputs.tsv"
+         echo "etl-normalize: Lead: 4 of 61 rows rejected, more than max_reject_ratio" >&2; exit 1 ;;
   kill) kill -KILL $$ ;;
   hang) echo $$ >"$FAKE_DIR/normalize.pid.tmp"; mv "$FAKE_DIR/normalize.pid.tmp" "$FAKE_DIR/normalize.pid"
         exec sleep 30 ;;
@@ -257,6 +262,15 @@ expect bad_to "exit 2" "$etl" run --to 2024-01-01T00:00:00Z
 has bad_to.err "--to '2024-01-01T00:00:00Z': not a date"
 expect bad_as_of "exit 2" "$etl" run --as-of 2024-13-01
 has bad_as_of.err "--as-of '2024-13-01'"
+has bad_as_of.err "expected YYYY-MM-DD \(23:59:59 of that day\), or YYYY-MM-DDTHH:MM:SS"
+has help.out "which means 23:59:59 of that day"
+has help.out "counts up to 23:59:59 of that day"
+has help.out "^  5 +out of memory"
+for bad in ' +3' '+3' '3 ' x -1; do
+  expect jobs_sign "exit 2" "$etl" run --jobs "$bad"
+  expect wait_bad "exit 2" "$etl" run "--wait=$bad"
+  has wait_bad.err "--wait='.*': expected seconds"
+done
 expect missing_config "exit 2" "$etl" run -c nowhere.conf
 has missing_config.err 'nowhere.conf'
 printf '[pipeline]\nperod = month\n' >"$scratch/typo.conf"
@@ -272,6 +286,15 @@ expect first "exit 0" "$etl" run --as-of 2025-01-15T10:00:00Z
 has first.err "^etl: $ts_re etl-normalize done in [0-9]+\.[0-9]{2} s$"
 has first.err "^etl: $ts_re etl-attribute done in [0-9]+\.[0-9]{2} s$"
 has first.err "^etl: $ts_re etl-report done in [0-9]+\.[0-9]{2} s$"
+# one start line (version, config, as_of, range, inputs) and one end line
+has first.err "^etl: $ts_re start: etl $version, config pipeline.conf, as_of 2025-01-15T10:00:00Z, range \*\.\.\*, out_dir out, inputs crm=crm$"
+has first.err "^etl: $ts_re end: status ok, exit code 0, [0-9]+\.[0-9]{2} s$"
+[ "$(grep -c ' start: ' "$scratch/first.err")" -eq 1 ] && [ "$(grep -c ' end: ' "$scratch/first.err")" -eq 1 ] ||
+  fail "not one start and one end line: $(cat "$scratch/first.err")"
+[ "$(tail -n1 "$scratch/first.err" | grep -c ' end: ')" -eq 1 ] || fail "the end line is not the last"
+# every line of etl is time-stamped
+lacks first.err "^etl: [^0-9]"
+[ "$(readlink out/latest)" = "$range" ] || fail "latest -> $(readlink out/latest)"
 has first.err '^etl-normalize: crm_export.zip:Lead.csv: 61 read' # stage stderr passes through
 lacks first.err 'running'
 pub=out/$range
@@ -286,7 +309,7 @@ no_run_folders out
 work=$(sed -n 's/^etl-normalize -c pipeline.conf --work \(out\/\.work-[0-9]*-[0-9a-f]\{8\}\)$/\1/p' "$FAKE_LOG")
 [ -n "$work" ] || fail "normalize argv: $(cat "$FAKE_LOG")"
 stage_re="out/\.stage-[0-9]+-[0-9a-f]{8}"
-grep -qxE "etl-attribute -c pipeline.conf --dataset $work/dataset.bin --out $stage_re --as-of 2025-01-15T10:00:00Z --range-file $work/range" "$FAKE_LOG" \
+grep -qxE "etl-attribute -c pipeline.conf --dataset $work/dataset.bin --as-of 2025-01-15T10:00:00Z --out $stage_re --range-file $work/range" "$FAKE_LOG" \
   || fail "attribute argv: $(cat "$FAKE_LOG")"
 # the report runs last, on the stage folder, before the publish
 grep -qxE "etl-report --dir $stage_re -c pipeline.conf" "$FAKE_LOG" || fail "report argv: $(cat "$FAKE_LOG")"
@@ -332,7 +355,7 @@ as_of=$(sed -n 's/^etl-attribute .* --as-of \([^ ]*\) .*/\1/p' "$FAKE_LOG")
 [[ $as_of =~ ^$ts_re$ ]] || fail "default as_of '$as_of'"
 t=$(date -u -d "$as_of" +%s)
 [ "$t" -ge "$before" ] && [ "$t" -le "$after" ] || fail "default as_of $as_of not within the run"
-grep -qE -- "--as-of $as_of --from 2024-01-01 --to 2024-12-31 --jobs 8 --range-file" "$FAKE_LOG" \
+grep -qE -- "--as-of $as_of --from 2024-01-01 --to 2024-12-31 --jobs 8 --out [^ ]+ --range-file" "$FAKE_LOG" \
   || fail "options not passed on: $(cat "$FAKE_LOG")"
 
 # --quiet and --verbose
@@ -365,6 +388,11 @@ no_run_folders out
 # another range is published beside the first
 expect other_range "exit 0" env FAKE_RANGE=2023-01-01_2023-12-31 "$etl" run
 [ "$(listing out | paste -sd' ' -)" = "2023-01-01_2023-12-31 $range" ] || fail "out/: $(listing out)"
+# latest follows the last published folder, replaced by a rename (no leftover)
+[ "$(readlink out/latest)" = 2023-01-01_2023-12-31 ] || fail "latest -> $(readlink out/latest)"
+ls -A out | grep -q '^\.latest-' && fail "a temporary latest link was left"
+expect back_range "exit 0" "$etl" run -q
+[ "$(readlink out/latest)" = "$range" ] || fail "latest -> $(readlink out/latest)"
 
 # --- failures leave the published tables alone ----------------------------------
 
@@ -376,17 +404,19 @@ unchanged() {
 }
 
 expect normalize_fails "exit 1" env FAKE_NORMALIZE=fail FAKE_TAG=three "$etl" run
-has normalize_fails.err '^etl: stage etl-normalize failed with exit status 1$'
+has normalize_fails.err "^etl: $ts_re stage etl-normalize failed with exit status 1$"
 has normalize_fails.err '^etl-normalize: Lead: 4 of 61 rows rejected'
+has normalize_fails.err "^etl: $ts_re end: status failed, exit code 1, "
 lacks normalize_fails.out 'published'
+lacks normalize_fails.err 'kept in'
 unchanged normalize_fails
 
 expect normalize_killed "exit 137" env FAKE_NORMALIZE=kill FAKE_TAG=three "$etl" run
-has normalize_killed.err '^etl: stage etl-normalize died of signal 9'
+has normalize_killed.err "^etl: $ts_re stage etl-normalize died of signal 9"
 unchanged normalize_killed
 
 expect attribute_fails "exit 3" env FAKE_ATTRIBUTE=fail FAKE_TAG=three "$etl" run
-has attribute_fails.err '^etl: stage etl-attribute failed with exit status 3$'
+has attribute_fails.err "^etl: $ts_re stage etl-attribute failed with exit status 3$"
 unchanged attribute_fails
 
 expect bad_range "exit 3" env FAKE_ATTRIBUTE=badrange FAKE_TAG=three "$etl" run
@@ -394,7 +424,7 @@ has bad_range.err "range '\.\./escape' is not of the form YYYY-MM-DD_YYYY-MM-DD"
 unchanged bad_range
 
 expect report_fails "exit 1" env FAKE_REPORT=fail FAKE_TAG=three "$etl" run
-has report_fails.err '^etl: stage etl-report failed with exit status 1$'
+has report_fails.err "^etl: $ts_re stage etl-report failed with exit status 1$"
 has report_fails.err '^etl-report: reconciliation.csv:2: bad'
 lacks report_fails.out 'published'
 unchanged report_fails
@@ -416,9 +446,35 @@ kill -TERM "$(cat "$scratch/term.pid")"
 wait "$wrapper"
 [ "$SECONDS" -lt 10 ] || fail "the driver took $SECONDS s to stop after SIGTERM (not forwarded?)"
 check_status term "exit 143"
-has term.err '^etl: interrupted by signal 15 \(.*\); nothing published$'
+has term.err "^etl: $ts_re interrupted by signal 15 \(.*\); nothing published$"
+has term.err "^etl: $ts_re end: status interrupted, exit code 143, "
 if kill -0 "$(cat "$scratch/normalize.pid")" 2>/dev/null; then fail "the stage outlived the driver"; fi
 unchanged term
+
+# --- a run that fails over the reject ratio keeps its rejects ----------------------
+
+expect ratio "exit 1" env FAKE_NORMALIZE=ratio "$etl" run --as-of 2025-01-17
+kept=$(sed -nE "s|^etl: $ts_re nothing published; the rejects of this run are kept in (out/\.failed/[0-9]{8}T[0-9]{6}Z(-[0-9]+)?)/rejects\.csv .*|\1|p" "$scratch/ratio.err")
+[ -n "$kept" ] || fail "the kept rejects are not named: $(cat "$scratch/ratio.err")"
+[ -f "$kept/rejects.csv" ] && [ -f "$kept/manifest.json" ] || fail "$kept lacks rejects.csv or manifest.json"
+grep -q '^Lead.csv,3,Lead' "$kept/rejects.csv" || fail "not the run's rejects: $(cat "$kept/rejects.csv")"
+grep -qx '  "as_of": "2025-01-17",' "$kept/manifest.json" || fail "failed manifest as_of"
+grep -q '^  "failure": "etl-normalize rejected more rows than max_reject_ratio' "$kept/manifest.json" ||
+  fail "failed manifest reason: $(cat "$kept/manifest.json")"
+grep -q '"rows_rejected": 4' "$kept/manifest.json" || fail "failed manifest inputs"
+grep -q '"name": "rejects.csv"' "$kept/manifest.json" || fail "failed manifest outputs"
+[ "$(listing out | grep -vx .failed)" = "$(listing "$scratch/before")" ] || fail "a failed run changed the published folders"
+[ "$(readlink out/latest)" = "$range" ] || fail "a failed run moved latest"
+# bounded: the newest 5 are kept
+for i in 1 2 3 4 5 6; do
+  expect "ratio$i" "exit 1" env FAKE_NORMALIZE=ratio FAKE_LINE=$((10 + i)) "$etl" run -q
+done
+[ "$(ls out/.failed | wc -l)" -eq 5 ] || fail "out/.failed holds: $(ls -A out/.failed)"
+newest=$(ls out/.failed | tail -n1)
+grep -q '^Lead.csv,16,Lead' "out/.failed/$newest/rejects.csv" || fail "the newest is not the last run's"
+grep -q '^Lead.csv,3,Lead' out/.failed/*/rejects.csv && fail "the oldest failed run was not dropped"
+ls -A out/.failed | grep -q '^\.' && fail "a temporary entry was left in out/.failed"
+rm -rf out/.failed
 
 # --- leftovers of killed runs ---------------------------------------------------
 
@@ -441,7 +497,7 @@ flock out/.lock sh -c 'touch "$1"; sleep 1.5; touch "$1.released"' sh "$scratch/
 holder=$!
 wait_for "$scratch/held"
 expect locked "exit 4" "$etl" run
-has locked.err '^etl: another run holds the lock on out$'
+has locked.err "^etl: $ts_re another run holds the lock on out$"
 no_run_folders out
 expect waited "exit 0" "$etl" run --wait --as-of 2025-02-01
 has waited.err 'waiting for another run to release the lock on out'
@@ -464,6 +520,13 @@ wait "$wrapper"
 check_status lockterm "exit 143"
 has lockterm.err 'interrupted by signal 15'
 kill -0 "$holder" 2>/dev/null || fail "etl --wait did not stop on SIGTERM before the lock was free"
+# --wait=SECONDS gives up with exit 4 (the holder sleeps 30 s)
+SECONDS=0
+expect wait_timeout "exit 4" "$etl" run --wait=1
+has wait_timeout.err "^etl: $ts_re gave up after waiting 1 s: another run still holds the lock on out$"
+[ "$SECONDS" -lt 5 ] || fail "--wait=1 waited $SECONDS s"
+kill -0 "$holder" 2>/dev/null || fail "the holder ended before --wait=1 gave up: the test proves nothing"
+has wait_timeout.err "^etl: $ts_re end: status failed, exit code 4, "
 kill "$(cat "$scratch/held.pid")"
 wait "$holder" || true
 no_run_folders out
@@ -481,6 +544,32 @@ has out_under_file.err "cannot create out_dir 'out/sub'"
 printf '[pipeline]\nout_dir = deep/er/out\n[input]\ncrm = crm\n' >pipeline.conf
 expect out_created "exit 0" "$etl" run
 [ -d "deep/er/out/$range" ] || fail "out_dir with missing parents not created"
+
+# etl check says what etl run would say about out_dir, and changes nothing
+printf '[pipeline]\nout_dir = out\n[input]\ncrm = crm\n' >pipeline.conf
+: >"$FAKE_LOG"
+expect check_out_is_file "exit 3" "$etl" check
+has check_out_is_file.err "^etl: $ts_re out_dir 'out' is not a directory$"
+printf '[pipeline]\nout_dir = out/sub\n[input]\ncrm = crm\n' >pipeline.conf
+expect check_out_under_file "exit 3" "$etl" check
+has check_out_under_file.err "cannot create out_dir 'out/sub': 'out' is not a directory"
+[ ! -s "$FAKE_LOG" ] || fail "etl check ran the stage despite a bad out_dir"
+mkdir ro && chmod 555 ro
+printf '[pipeline]\nout_dir = ro\n[input]\ncrm = crm\n' >pipeline.conf
+printf '[pipeline]\nout_dir = ro/new\n[input]\ncrm = crm\n' >new.conf
+# root may write anywhere: as root, these run as nobody (util-linux setpriv)
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+  as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  chmod 755 "$scratch" "$scratch/fileout"
+fi
+expect check_out_readonly "exit 3" "${as_user[@]}" "$etl" check
+has check_out_readonly.err "out_dir 'ro' is not writable: Permission denied"
+expect check_out_uncreatable "exit 3" "${as_user[@]}" "$etl" check -c new.conf
+has check_out_uncreatable.err "cannot create out_dir 'ro/new' in 'ro': Permission denied"
+printf '[pipeline]\nout_dir = deep/er/new\n[input]\ncrm = crm\n' >pipeline.conf
+expect check_out_creatable "exit 0" "$etl" check
+[ ! -e deep/er/new ] || fail "etl check created out_dir"
 cd "$proj"
 
 # --- etl check --------------------------------------------------------------------

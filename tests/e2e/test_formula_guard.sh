@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The formula-injection guard (CONTRACT.md §5.5, §9 "Tables") on every text
+# The formula-injection guard (contract §5.5, §9 "Tables") on every text
 # column of every output. The fixtures are rewritten so that values starting
 # with = + - @ TAB and CR reach each text column:
 #   - campaign names start with each of the six, one campaign Type with '+';

@@ -56,13 +56,13 @@ grep -q 'etl-report: .*reconciliation.csv' "$SCRATCH/last.err" || fail "missing 
 cp dir/reconciliation.csv bad/
 sed -i '3s/,[^,]*,\([^,]*\)\r$/,12.5x,\1\r/' bad/attribution_by_channel.csv # the cost
 expect_exit 1 "$R" --dir bad
-grep -q "^etl-report: attribution_by_channel.csv:3: cost '12.5x': not a number with 2 decimals$" "$SCRATCH/last.err" ||
+grep -qE "^etl-report: [0-9T:Z-]{20} attribution_by_channel.csv:3: cost '12.5x': not a number with 2 decimals$" "$SCRATCH/last.err" ||
   fail "damaged table: $(cat "$SCRATCH/last.err")"
 printf '{\n  "tool": \n' >bad/manifest.json
 expect_exit 1 "$R" --dir bad
-grep -q '^etl-report: manifest.json:3: ' "$SCRATCH/last.err" || fail "damaged manifest: $(cat "$SCRATCH/last.err")"
+grep -qE '^etl-report: [0-9T:Z-]{20} manifest.json:3: ' "$SCRATCH/last.err" || fail "damaged manifest: $(cat "$SCRATCH/last.err")"
 
 # a page that cannot be written
 expect_exit 3 "$R" --dir dir --out nowhere/report.html
-grep -q 'etl-report: cannot write nowhere/report.html' "$SCRATCH/last.err" || fail "write error: $(cat "$SCRATCH/last.err")"
+grep -qE 'etl-report: [0-9T:Z-]{20} cannot write nowhere/report.html' "$SCRATCH/last.err" || fail "write error: $(cat "$SCRATCH/last.err")"
 echo "etl-report: help, version, usage errors, faults by file and line, default output"

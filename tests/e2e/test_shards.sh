@@ -79,7 +79,7 @@ make_failing_shard_stages "$stages"
 make_conf "$SCRATCH/fail"
 cd "$SCRATCH/fail"
 expect_exit 3 env ETL_STAGE_DIR="$stages" "$ETL" run --as-of "$AS_OF" --shards 4 --jobs 2
-grep -qx 'etl: stage etl-attribute\[2\] failed with exit status 3' "$SCRATCH/last.err" ||
+grep -qxE 'etl: [0-9T:Z-]{20} stage etl-attribute\[2\] failed with exit status 3' "$SCRATCH/last.err" ||
   fail "failed shard not named: $(cat "$SCRATCH/last.err")"
 grep -q 'etl-merge' "$SCRATCH/last.err" && fail "etl-merge ran after a failed shard"
 [ -z "$(find out -mindepth 1 -maxdepth 1 ! -name .lock)" ] || fail "published or left: $(ls -A out)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGKILL at any moment of a run (CONTRACT.md §5.4, §8, §9 "Publishing"):
+# SIGKILL at any moment of a run (contract §5.4, §8, §9 "Publishing"):
 # on data large enough that each stage runs for a while (about 100,000
 # generated Marketo activities), the driver is killed with SIGKILL
 #   - a moment after it starts,
@@ -56,12 +56,13 @@ gzip -dc "$FIXTURES/marketo_leads.csv.gz" | awk -F, 'NR > 1 { print $1 }' |
 
 # --- helpers --------------------------------------------------------------------
 
-listing_ok() { # every entry of out_dir is .lock, RANGE or a hidden run folder
+listing_ok() { # every entry of out_dir is .lock, RANGE, latest (-> RANGE) or a hidden run folder
   local e
   while IFS= read -r e; do
     case $e in
       .lock | "$range") ;;
-      .work-* | .stage-* | .old-*) ;;
+      latest) [ "$(readlink "$OUT/latest")" = "$range" ] || fail "$1: latest -> $(readlink "$OUT/latest")" ;;
+      .work-* | .stage-* | .old-* | .latest-*) ;;
       *) fail "$1: unexpected entry in out_dir: '$e'" ;;
     esac
   done < <(ls -A "$OUT")
@@ -146,7 +147,7 @@ reap() { # waits for the wrapper; sets status ("exit N" / "signal N")
 finish_kill() { # finish_kill LABEL: reaps the killed driver, checks out_dir
   local label=$1
   reap
-  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$SCRATCH/kill.err"; then
+  if grep -qE 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:' "$SCRATCH/kill.err"; then
     fail "$label: sanitizer report: $(cat "$SCRATCH/kill.err")"
   fi
   listing_ok "$label"
@@ -162,7 +163,7 @@ finish_kill() { # finish_kill LABEL: reaps the killed driver, checks out_dir
     fail "$label: the published range is neither the old one nor a complete new one"
   fi
   [ "$state" = old ] || snapshot=$now # the next kills must leave this one
-  echo "sigkill: $label: driver $status, published range $state, leftovers: $(cd "$OUT" && ls -A | grep -c '^\.\(work\|stage\|old\)-' || true)"
+  echo "sigkill: $label: driver $status, published range $state, leftovers: $(cd "$OUT" && ls -A | grep -c '^\.\(work\|stage\|old\|latest\)-' || true)"
 }
 
 # --- the reference: what a good run of the big data publishes, and how long
@@ -175,7 +176,7 @@ run_ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$run_ms" -ge 300 ] || fail "the big run takes only $run_ms ms: too short for this test (raise SIGKILL_ACTIVITIES)"
 secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); } # secs MS
 inside=$(secs $((run_ms / 20))) # a moment inside a stage (each takes about half the run)
-range=$(ls "$SCRATCH/ref/out")
+range=$(ls "$SCRATCH/ref/out" | grep -vx latest)
 new_tables=$(tables_digest "$SCRATCH/ref/out/$range")
 conf "$SCRATCH/big" "$OUT"
 
@@ -248,7 +249,8 @@ done
 # --- the next run cleans up and publishes ----------------------------------------
 (cd "$SCRATCH/big" && "$ETL" run -c pipeline.conf --as-of "$AS_OF") >"$SCRATCH/last.out" 2>"$SCRATCH/last.err" ||
   { cat "$SCRATCH/last.err" >&2; fail "the run after the kills failed"; }
-if ls -A "$OUT" | grep -q '^\.\(work\|stage\|old\)-'; then fail "leftovers after a good run: $(ls -A "$OUT")"; fi
-[ "$(ls -A "$OUT" | paste -sd' ' -)" = ".lock $range" ] || fail "out_dir: $(ls -A "$OUT")"
+if ls -A "$OUT" | grep -q '^\.\(work\|stage\|old\|latest\)-'; then fail "leftovers after a good run: $(ls -A "$OUT")"; fi
+[ "$(ls -A "$OUT" | paste -sd' ' -)" = ".lock $range latest" ] || fail "out_dir: $(ls -A "$OUT")"
+[ "$(readlink "$OUT/latest")" = "$range" ] || fail "latest -> $(readlink "$OUT/latest")"
 [ "$(tables_digest "$OUT/$range")" = "$new_tables" ] || fail "the final run published other tables"
 echo "sigkill: all checks passed"

@@ -104,6 +104,9 @@ cluster_log() { tail -n 30 "$C"/log/*.log "$C"/munge/munged.log >&2 2>/dev/null 
 trap 'e2e_failed=1; cluster_log' ERR
 trap 'stop_cluster; e2e_cleanup' EXIT
 
+# The node is "localhost": without a name for it (a chroot without
+# /etc/hosts) slurmd cannot register and sinfo waits on DNS.
+getent hosts localhost >/dev/null || fail "localhost does not resolve (no /etc/hosts?): Slurm needs it"
 mungekey --create --keyfile="$C/munge/munge.key" || fail "mungekey failed"
 chmod 600 "$C/munge/munge.key"
 munged --key-file="$C/munge/munge.key" --socket="$C/munge/munge.socket" \
@@ -111,7 +114,8 @@ munged --key-file="$C/munge/munge.key" --socket="$C/munge/munge.socket" \
   --seed-file="$C/munge/munged.seed" --force || { cluster_log; fail "munged did not start"; }
 slurmctld -f "$SLURM_CONF" || { cluster_log; fail "slurmctld did not start"; }
 slurmd -f "$SLURM_CONF" || { cluster_log; fail "slurmd did not start"; }
-for _ in $(seq 300); do
+SECONDS=0 # a bound in time, not in tries: a slow sinfo must not stretch it
+while [ "$SECONDS" -lt 30 ]; do
   [ "$(sinfo -h -o %T 2>/dev/null | head -n 1)" = idle ] && break
   sleep 0.1
 done
@@ -154,14 +158,14 @@ mkdir shared
 expect_exit 3 env ETL_STAGE_DIR="$stages" "$ETL" run --as-of "$AS_OF" --executor slurm \
   --shards 4 --work-dir shared
 cp "$SCRATCH/last.err" fail.err
-msg_re='^etl: slurm task etl-attribute\[2\] \(job ([0-9]+)_2\) failed with exit status 3, log: (/.*/logs/etl-attribute\.2\.log)$'
+msg_re='^etl: [0-9T:Z-]{20} slurm task etl-attribute\[2\] \(job ([0-9]+)_2\) failed with exit status 3, log: (/.*/logs/etl-attribute\.2\.log)$'
 line=$(grep -E "$msg_re" fail.err) || fail "no message naming the failed task: $(cat fail.err)"
 array_id=$(echo "$line" | sed -E "s|$msg_re|\\1|")
 log=$(echo "$line" | sed -E "s|$msg_re|\\2|")
 [ -f "$log" ] || fail "the named log does not exist: $log"
 grep -q 'injected failure of shard 2/4' "$log" || fail "the log lacks the task's message"
 grep -q 'injected failure of shard 2/4' fail.err || fail "the failed task's log was not relayed"
-[ "$(grep -c '^etl: slurm task ' fail.err)" -eq 1 ] || fail "other tasks reported as failed"
+[ "$(grep -cE '^etl: [0-9T:Z-]{20} slurm task ' fail.err)" -eq 1 ] || fail "other tasks reported as failed"
 grep -q 'cancelled slurm jobs' fail.err || fail "the remaining jobs were not cancelled"
 [ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "something was published: $(ls out)"
 case "$log" in "$SCRATCH/fail/shared/"*) ;; *) fail "log outside the work dir: $log" ;; esac
@@ -178,7 +182,7 @@ make_conf "$SCRATCH/badinput"
 cd "$SCRATCH/badinput"
 sed -i -e 's|^crm *=.*|crm = fixtures/no_such_export.zip|' pipeline.conf
 expect_exit 1 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 2
-grep -qE '^etl: slurm task etl-normalize \(job [0-9]+\) failed with exit status 1, log: /.*/logs/etl-normalize\.log$' \
+grep -qE '^etl: [0-9T:Z-]{20} slurm task etl-normalize \(job [0-9]+\) failed with exit status 1, log: /.*/logs/etl-normalize\.log$' \
   "$SCRATCH/last.err" || fail "normalize failure not reported: $(cat "$SCRATCH/last.err")"
 grep -q 'slurm task etl-attribute' "$SCRATCH/last.err" && fail "the cancelled shards were reported as failures"
 [ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "something was published"
@@ -186,7 +190,7 @@ grep -q 'slurm task etl-attribute' "$SCRATCH/last.err" && fail "the cancelled sh
 ls -d out/.work-* >/dev/null 2>&1 || fail "the hidden work folder with the logs was removed"
 
 expect_exit 2 "$ETL" run --as-of "$AS_OF" --executor slurm --partition no_such_partition
-grep -q '^etl: cannot submit etl-normalize to slurm: sbatch failed with exit status 1: .*artition' \
+grep -qE '^etl: [0-9T:Z-]{20} cannot submit etl-normalize to slurm: sbatch failed with exit status 1: .*artition' \
   "$SCRATCH/last.err" || fail "sbatch refusal not reported: $(cat "$SCRATCH/last.err")"
 echo "normalize failure and sbatch refusal reported"
 

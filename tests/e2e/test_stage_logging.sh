@@ -3,11 +3,15 @@
 # unset or "info" one summary line on stderr (UTC time stamp, inputs, rows
 # read / kept / rejected, warnings, seconds) whose counts agree with
 # inputs.tsv; "quiet" prints nothing; "verbose" adds one line per input.
-# stderr that is not a terminal never gets the progress line ('\r'); on a
-# terminal (util-linux `script` provides one) it does, and is erased before
-# the summary line.
+# Errors are printed at every level, time-stamped like every line. stderr
+# that is not a terminal never gets the progress line ('\r'); on a terminal
+# it does, and is erased before the summary line. The terminal comes from
+# util-linux's `script` (package bsdutils, installed by scripts/setup): the
+# test fails without it rather than skip the check.
 . "$(dirname "$0")/lib.sh"
 NORMALIZE="$ATTR_BIN_DIR/etl-normalize"
+command -v script >/dev/null ||
+  fail "no 'script' (util-linux, Debian package bsdutils) to provide a terminal: run scripts/setup"
 
 make_conf "$SCRATCH/run"
 cd "$SCRATCH/run"
@@ -56,7 +60,7 @@ run_normalize quiet || fail "etl-normalize failed"
 cp pipeline.conf good.conf
 sed -i 's|^fx_rates *=.*|fx_rates = nowhere.csv|' pipeline.conf
 if run_normalize quiet; then fail "a missing input passed"; fi
-grep -q '^etl-normalize: nowhere.csv: No such file or directory$' log_quiet.err || fail "quiet fault: $(cat log_quiet.err)"
+grep -qE "^etl-normalize: $ts_re .*nowhere.csv: No such file or directory\$" log_quiet.err || fail "quiet fault: $(cat log_quiet.err)"
 cp good.conf pipeline.conf
 
 # verbose: one line per input, in inputs.tsv order, then the summary
@@ -64,22 +68,22 @@ run_normalize verbose || fail "etl-normalize failed"
 n=$(wc -l <work/inputs.tsv)
 [ "$(wc -l <log_verbose.err)" -eq $((n + 1)) ] || fail "verbose: $(cat log_verbose.err)"
 want=$(awk -F'\t' '{ printf "etl-normalize: %s: %s read, %s kept, %s rejected\n", $1, $3, $4, $5 }' work/inputs.tsv)
-[ "$(head -n "$n" log_verbose.err)" = "$want" ] || fail "verbose lines:
+got=$(head -n "$n" log_verbose.err | sed -E "s/^etl-normalize: $ts_re /etl-normalize: /")
+[ "$(head -n "$n" log_verbose.err | grep -cE "^etl-normalize: $ts_re ")" -eq "$n" ] ||
+  fail "verbose lines without a time stamp: $(cat log_verbose.err)"
+[ "$got" = "$want" ] || fail "verbose lines:
 $(cat log_verbose.err)
 want:
 $want"
 [[ $(tail -n1 log_verbose.err) =~ $summary_re ]] || fail "verbose summary: $(tail -n1 log_verbose.err)"
 
 # on a terminal: the progress line, redrawn with '\r' and erased
-if script -qec true /dev/null >/dev/null 2>&1; then
-  rm -rf work && mkdir work
-  script -qec "env -u ETL_LOG '$NORMALIZE' -c pipeline.conf --work work" /dev/null >tty.out </dev/null ||
-    fail "etl-normalize on a terminal failed: $(cat tty.out)"
-  grep -q $'\retl-normalize: [0-9.]* of [0-9.]* MB read ([0-9]*%)' tty.out || fail "no progress line on a terminal: $(cat -A tty.out)"
-  # the summary line starts after the erased progress line
-  tr -d '\n' <tty.out | grep -qE $'\r *\retl-normalize: [0-9T:Z-]+ [0-9]+ inputs' || fail "progress not erased: $(cat -A tty.out)"
-  echo "stage logging: progress line checked on a terminal"
-else
-  echo "stage logging: no 'script' to provide a terminal; progress line not checked"
-fi
+script -qec true /dev/null >/dev/null 2>&1 || fail "'script' cannot provide a terminal here"
+rm -rf work && mkdir work
+script -qec "env -u ETL_LOG '$NORMALIZE' -c pipeline.conf --work work" /dev/null >tty.out </dev/null ||
+  fail "etl-normalize on a terminal failed: $(cat tty.out)"
+grep -q $'\retl-normalize: [0-9.]* of [0-9.]* MB read ([0-9]*%)' tty.out || fail "no progress line on a terminal: $(cat -A tty.out)"
+# the summary line starts after the erased progress line
+tr -d '\n' <tty.out | grep -qE $'\r *\retl-normalize: [0-9T:Z-]+ [0-9]+ inputs' || fail "progress not erased: $(cat -A tty.out)"
+echo "stage logging: progress line checked on a terminal"
 echo "stage logging: all checks passed"

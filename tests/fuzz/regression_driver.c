@@ -1,6 +1,8 @@
 /* Replays a fuzz target's corpus without libFuzzer, so that every input
  * that ever crashed a parser stays a regression test under ctest.
- * Usage: fuzz_x DIR_OR_FILE... ; an absent directory replays nothing. */
+ * Usage: fuzz_x DIR_OR_FILE... A path that does not exist, or a corpus
+ * with no input at all, fails the run: a replay of nothing proves nothing
+ * (a renamed or lost corpus folder must not pass unnoticed). */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,8 +44,10 @@ static int replay_file(const char *path) {
 
 static int replay(const char *path, int *count) {
   struct stat st;
-  if (stat(path, &st) != 0)
-    return 0;
+  if (stat(path, &st) != 0) {
+    perror(path);
+    return 1;
+  }
   if (!S_ISDIR(st.st_mode)) {
     (*count)++;
     return replay_file(path);
@@ -70,8 +74,16 @@ static int replay(const char *path, int *count) {
 
 int main(int argc, char **argv) {
   int rc = 0, count = 0;
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s CORPUS_DIR_OR_FILE...\n", argv[0]);
+    return 2;
+  }
   for (int i = 1; i < argc; i++)
     rc |= replay(argv[i], &count);
   printf("replayed %d inputs\n", count);
+  if (count == 0) {
+    fprintf(stderr, "no corpus input found: nothing was tested\n");
+    return 1;
+  }
   return rc;
 }

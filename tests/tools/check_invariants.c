@@ -1,5 +1,5 @@
 /* check_invariants OUT_DIR DATASET: checks the invariants that must hold on
- * every run (issue "End-to-end attribution", CONTRACT §5.1, §5.4):
+ * every run (issue "End-to-end attribution", contract §5.1, §5.4):
  *  - each (model, opportunity) in touch_credits sums to the opportunity's
  *    pipeline value, and to its revenue if won (0 otherwise), and its
  *    weights sum to 1;

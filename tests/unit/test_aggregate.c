@@ -1,4 +1,4 @@
-/* Group sums, range and tables (CONTRACT.md §5.2-§5.5, §9 "Money and
+/* Group sums, range and tables (contract §5.2-§5.5, §9 "Money and
  * costs", "Periods and range", "Tables"): range defaults and selection with
  * both sides of each boundary, the cost example of §5.4, touches counted in
  * every model, opportunities and pipeline by CreatedDate, won and revenue by
@@ -569,7 +569,8 @@ static void test_tables(void) {
   remove_tables(dir2);
 
   /* excel_bom: every table starts with the BOM, inside the gzip too. */
-  CHECK(mkdtemp(strcpy(dir2, "/tmp/test_aggregate.XXXXXX")) != NULL);
+  snprintf(dir2, sizeof dir2, "/tmp/test_aggregate.XXXXXX");
+  CHECK(mkdtemp(dir2) != NULL);
   write_tables(dir2, 2, true, &rows2);
   for (size_t i = 0; i < 4; i++) {
     t = read_table(dir2, table_names[i]);

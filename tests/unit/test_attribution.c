@@ -1,4 +1,4 @@
-/* One model over one opportunity (CONTRACT.md §4, §5.1, §9 "Models",
+/* One model over one opportunity (contract §4, §5.1, §9 "Models",
  * "primary_campaign"): one touch, two touches, FT = LC and FT != LC, a tie in
  * the remainder, negative values, every weight zero, no touches, revenue of
  * won and non-won opportunities, time decay, primary_campaign with a known

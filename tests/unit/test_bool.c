@@ -1,4 +1,4 @@
-/* Boolean cells (CONTRACT §2, §9 "Values"). */
+/* Boolean cells (contract §2, §9 "Values"). */
 #include "tests/unit/check.h"
 #include "transforms/values.h"
 

@@ -1,4 +1,4 @@
-/* Channel rules (CONTRACT.md §7): first matching rule wins, every field of a
+/* Channel rules (contract §7): first matching rule wins, every field of a
  * rule must match, case-insensitive, unanchored unless anchored, a rule with
  * no field is a catch-all, a missing field is "", compile errors name the
  * field and offset, and a catastrophic pattern is cut off by the match

@@ -1,4 +1,4 @@
-/* pipeline.conf loading (CONTRACT.md §7, §9 "Config syntax" and
+/* pipeline.conf loading (contract §7, §9 "Config syntax" and
  * "Configuration values"): every default, both sides of every value's
  * boundaries, the INI syntax (comments, quotes, CRLF, repeated keys, case),
  * unknown sections and keys, relative paths, error line numbers, channel

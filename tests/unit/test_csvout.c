@@ -1,4 +1,4 @@
-/* The table writer (CONTRACT §5.5, §9 "Tables"): quoting only where needed,
+/* The table writer (contract §5.5, §9 "Tables"): quoting only where needed,
  * CRLF, the formula guard on text cells only, the BOM, and gzip output that
  * has mtime 0, no name, and decompresses to the same bytes. */
 #include <stdio.h>

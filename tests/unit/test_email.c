@@ -1,4 +1,4 @@
-/* Email normalization (CONTRACT §2 "Emails", §9 "Values"). */
+/* Email normalization (contract §2 "Emails", §9 "Values"). */
 #include "tests/unit/check.h"
 #include "transforms/values.h"
 

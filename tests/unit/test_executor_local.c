@@ -1,6 +1,8 @@
 /* The local executor (etl/driver/executor_local.h) with a fake etl-attribute (a
  * shell script) in a stage folder: every shard runs once with its own
- * --shard and --partial, never more than `parallel` at once; a failing
+ * --shard and --partial, never more than `parallel` at once and, when
+ * asked for 2, really 2 at once (the first two tasks wait for each other,
+ * so running one at a time fails the check); a failing
  * shard stops the run with its status, starts nothing more and ends the
  * tasks still running; a program that cannot start gives 2. Also the
  * command lines of executor_plan.h. */
@@ -11,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "etl/common/program.h"
 #include "etl/driver/executor_local.h"
 #include "tests/unit/check.h"
 #include "transforms/base/xalloc.h"
@@ -18,7 +21,9 @@
 static char dir[] = "/tmp/test_executor_local.XXXXXX";
 
 /* The fake stage: logs its arguments, counts the tasks running beside it,
- * then behaves as FAIL_SHARD / SLOW_SHARD say. */
+ * then behaves as FAIL_SHARD / SLOW_SHARD say. With MEET=N, the shards
+ * below N wait (up to 5 s) until N tasks run at once before they count,
+ * so that a run that should overlap them proves it did. */
 static const char fake[] =
     "#!/bin/sh\n"
     "d=$(dirname \"$0\")\n"
@@ -27,6 +32,12 @@ static const char fake[] =
     "i=${shard%%/*}\n"
     "echo \"$*\" >>\"$d/calls\"\n"
     "mkdir \"$d/running.$i\"\n"
+    "if [ \"$i\" -lt \"${MEET:-0}\" ]; then\n"
+    "  n=0\n"
+    "  while [ $(ls -d \"$d\"/running.* | wc -l) -lt \"$MEET\" ] && [ $n -lt 100 ]; do\n"
+    "    sleep 0.05; n=$((n + 1))\n"
+    "  done\n"
+    "fi\n"
     "ls -d \"$d\"/running.* | wc -l >>\"$d/concurrency\"\n"
     "sleep 0.1\n"
     "[ \"$i\" = \"${SLOW_SHARD:-x}\" ] && exec sleep 20\n"
@@ -43,7 +54,6 @@ static struct exec_plan plan(unsigned nshards) {
   p.work = "/w";
   p.tables = "/t";
   p.nshards = nshards;
-  p.quiet = true;
   return p;
 }
 
@@ -96,9 +106,11 @@ static void test_all_succeed(void) {
   struct exec_plan p = plan(5);
   double secs = -1;
   reset_logs();
+  setenv("MEET", "2", 1);
   stage_signals_init(&sig);
   CHECK_I64(local_run_shards(&p, 2, &sig, &secs), 0);
   stage_signals_release(&sig);
+  unsetenv("MEET");
   CHECK(secs >= 0.1);
   char *calls = slurp("calls");
   CHECK_I64(count_lines(calls), 5);
@@ -110,7 +122,7 @@ static void test_all_succeed(void) {
     free(want);
   }
   char *conc = slurp("concurrency");
-  CHECK(max_line(conc) >= 1 && max_line(conc) <= 2);
+  CHECK_I64(max_line(conc), 2); /* at most 2, and 2 did run at once */
   free(calls);
   free(conc);
 
@@ -175,6 +187,18 @@ static void test_plan_argv(void) {
                     "--from 2024-01-01 --jobs 3");
   plan_argv_release(&a);
   strbuf_reset(&sb);
+  plan_argv_attribute_tables(&p, &a);
+  stage_format_argv(a.argv, &sb);
+  CHECK_STR(sb.buf, "etl-attribute -c pipeline.conf --dataset /w/dataset.bin --as-of 2025-06-30 "
+                    "--from 2024-01-01 --jobs 3 --out /t --range-file /w/range");
+  plan_argv_release(&a);
+  strbuf_reset(&sb);
+  plan_argv_attribute_shard(&p, 2, &a);
+  stage_format_argv(a.argv, &sb);
+  CHECK_STR(sb.buf, "etl-attribute -c pipeline.conf --dataset /w/dataset.bin --as-of 2025-06-30 "
+                    "--from 2024-01-01 --jobs 3 --shard 2/4 --partial /w/shards/2");
+  plan_argv_release(&a);
+  strbuf_reset(&sb);
   p.to = "2024-12-31";
   plan_argv_normalize(&p, &a);
   stage_format_argv(a.argv, &sb);
@@ -184,6 +208,7 @@ static void test_plan_argv(void) {
 }
 
 int main(void) {
+  prog_set_level(STAGE_LOG_QUIET);
   if (!mkdtemp(dir)) {
     perror("mkdtemp");
     return 1;

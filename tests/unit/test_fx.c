@@ -1,4 +1,4 @@
-/* Dated fx rates (CONTRACT §1.3, §5.1, §9): effective from the date until the
+/* Dated fx rates (contract §1.3, §5.1, §9): effective from the date until the
  * next row, none before the first date, corporate currency at 1, duplicates
  * refused, exact conversion rounded half away from zero. */
 #include "tests/unit/check.h"

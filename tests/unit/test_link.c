@@ -1,5 +1,5 @@
 /* Linking people to opportunities and the eligible-touch window
- * (CONTRACT.md §3.3, §9 "People and touches"): both sides of every window
+ * (contract §3.3, §9 "People and touches"): both sides of every window
  * boundary, ordering by (time, touch_id), account_based on and off, a person
  * linked twice, lc_time, selection, the per-opportunity counts of
  * opportunities.csv (people, eligible touches), and the data-set checks. */

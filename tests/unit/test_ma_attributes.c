@@ -1,4 +1,4 @@
-/* The JSON attributes cell of Marketo activities (CONTRACT §1.2, §3.2, §9). */
+/* The JSON attributes cell of Marketo activities (contract §1.2, §3.2, §9). */
 #include "tests/unit/check.h"
 #include "transforms/values.h"
 

@@ -1,4 +1,4 @@
-/* Milestones (CONTRACT.md §4): FT, LC (last touch at or before lc_time, else
+/* Milestones (contract §4): FT, LC (last touch at or before lc_time, else
  * FT), OC (last touch at or before the opportunity's creation, else absent),
  * CW (last touch, won only), LT; and their "FT+LC" text. Each boundary is
  * tested on both sides. */

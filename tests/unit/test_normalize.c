@@ -259,7 +259,7 @@ int main(void) {
 
   /* §8: more than max_reject_ratio of an input's rows rejected fails the run */
   run("0.2", &ds, &st, &conf, &res, &err);
-  CHECK_I64(res, NORM_DATA_FAULT);
+  CHECK_I64(res, NORM_REJECT_RATIO);
   CHECK(strstr(strbuf_str(&err), "max_reject_ratio") != NULL);
   norm_state_release(&st);
   dataset_release(&ds);

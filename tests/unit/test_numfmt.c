@@ -1,4 +1,4 @@
-/* Exact decimal formatting (CONTRACT.md §5.5, §9 "Models", "Tables"): cents,
+/* Exact decimal formatting (contract §5.5, §9 "Models", "Tables"): cents,
  * 6-decimal ratios and doubles, 4-decimal roi, FIX18 fixed point. Every
  * rounding is half away from zero: each case sits just on and just off a
  * half, on both signs, and nothing prints as a negative zero. */

@@ -1,4 +1,4 @@
-/* Periods (CONTRACT.md §5.2, §9 "Periods and range"): ISO weeks with their
+/* Periods (contract §5.2, §9 "Periods and range"): ISO weeks with their
  * week-year, months, calendar and fiscal quarters and years, and the
  * invariants every period kind must keep over three decades of days. */
 #include "transforms/period.h"
@@ -133,7 +133,7 @@ static void test_invariants(void) {
       int32_t s = period_start(&pc, from);
       for (int32_t d = from; d <= to; d++) {
         if (d > period_end(&pc, s)) {
-          strcpy(prev, cur);
+          memcpy(prev, cur, sizeof prev);
           bad += period_next(&pc, s) != d;
           s = d;
         }

@@ -3,7 +3,11 @@
  * it once released), which hidden names count as leftovers and their
  * removal (never following a symlink), publishing a range that is absent,
  * replacing one that exists (atomic exchange and the two-rename fallback),
- * refused names, copying into the stage folder. The scratch folder is
+ * refused names, copying into the stage folder, the `latest` link (made
+ * and replaced, no temporary left), what `etl check` says about out_dir
+ * (both sides: a folder, a missing one under a folder or a file, a file),
+ * and the pruning of kept failed runs (the newest 5, hidden names never
+ * counted). The scratch folder is
  * removed when every check passes and kept (and named) otherwise. */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "etl/driver/failed_runs.h"
 #include "etl/driver/publish.h"
 #include "tests/unit/check.h"
 #include "transforms/base/xalloc.h"
@@ -147,7 +152,9 @@ static void test_leftover_names(void) {
       {".work-1_0123abcd", false},    {"work-1-0123abcd", false},
       {".works-1-0123abcd", false},   {".lock", false},
       {".work-", false},              {"2024-01-01_2024-12-31", false},
-      {".stage-1-0123abc/", false},
+      {".stage-1-0123abc/", false},   {".latest-42-0123abcd", true},
+      {".latest-42", false},          {".failed", false},
+      {"latest", false},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     if (publish_is_leftover_name(cases[i].name) != cases[i].ours) {
@@ -384,6 +391,101 @@ static void remove_scratch(void) {
   strbuf_release(&err);
 }
 
+static void test_latest(void) {
+  struct publish p;
+  struct strbuf err = STRBUF_INIT;
+  char *out = path_of("latest_out");
+  publish_init(&p);
+  CHECK(publish_open(&p, out, &err) == PUBLISH_OK);
+  make_dir("latest_out/2024-01-01_2024-12-31");
+  make_dir("latest_out/2023-01-01_2023-12-31");
+  CHECK(publish_point_latest(&p, "2024-01-01_2024-12-31", &err) == PUBLISH_OK);
+  CHECK(kind_of("latest_out/latest") == 'l');
+  char *link = path_of("latest_out/latest"), target[64] = "";
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  target[n > 0 ? n : 0] = '\0';
+  CHECK_STR(target, "2024-01-01_2024-12-31");
+  CHECK(publish_point_latest(&p, "2023-01-01_2023-12-31", &err) == PUBLISH_OK);
+  n = readlink(link, target, sizeof target - 1);
+  target[n > 0 ? n : 0] = '\0';
+  CHECK_STR(target, "2023-01-01_2023-12-31");
+  CHECK_I64(hidden_entries("latest_out"), 0); /* no .latest-* left */
+  /* a real folder named latest is not replaced: an error */
+  char *other = path_of("latest_dir");
+  struct publish q;
+  publish_init(&q);
+  CHECK(publish_open(&q, other, &err) == PUBLISH_OK);
+  make_dir("latest_dir/latest");
+  write_file("latest_dir/latest/keep", "x");
+  strbuf_reset(&err);
+  CHECK(publish_point_latest(&q, "2024-01-01_2024-12-31", &err) == PUBLISH_ERROR);
+  CHECK(strstr(strbuf_str(&err), "cannot point") != NULL);
+  CHECK(kind_of("latest_dir/latest/keep") == 'f');
+  CHECK_I64(hidden_entries("latest_dir"), 0);
+  publish_release(&p);
+  publish_release(&q);
+  strbuf_release(&err);
+  free(link);
+  free(out);
+  free(other);
+}
+
+static void check_out_dir(const char *rel, int want, const char *msg) {
+  struct strbuf err = STRBUF_INIT;
+  char *p = path_of(rel);
+  CHECK_I64(publish_check_out_dir(p, &err), want);
+  if (msg && !strstr(strbuf_str(&err), msg)) {
+    CHECK(!"out_dir message");
+    fprintf(stderr, "  %s: '%s' lacks '%s'\n", rel, strbuf_str(&err), msg);
+  }
+  free(p);
+  strbuf_release(&err);
+}
+
+static void test_check_out_dir(void) {
+  make_dir("chk");
+  write_file("chk/file", "x");
+  check_out_dir("chk", PUBLISH_OK, NULL);
+  check_out_dir("chk/", PUBLISH_OK, NULL);
+  check_out_dir("chk/new", PUBLISH_OK, NULL);
+  check_out_dir("chk/new/deeper/still", PUBLISH_OK, NULL);
+  check_out_dir("chk/file", PUBLISH_ERROR, "is not a directory");
+  check_out_dir("chk/file/sub", PUBLISH_ERROR, "chk/file' is not a directory");
+  CHECK_I64(kind_of("chk/new"), 0); /* nothing made */
+  struct strbuf err = STRBUF_INIT;
+  CHECK_I64(publish_check_out_dir("", &err), PUBLISH_ERROR);
+  strbuf_release(&err);
+}
+
+static void test_prune_failed(void) {
+  struct strbuf err = STRBUF_INIT;
+  const char *names[] = {"20250101T000000Z", "20250102T000000Z", "20250102T000000Z-2",
+                         "20250103T000000Z", "20250104T000000Z", "20250105T000000Z",
+                         "20250106T000000Z"};
+  make_dir("failed");
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    char *rel = xasprintf("failed/%s", names[i]);
+    make_dir(rel);
+    free(rel);
+  }
+  make_dir("failed/.tmp-1");
+  char *dir = path_of("failed");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  CHECK_I64(failed_runs_prune(fd, FAILED_RUNS_KEEP, &err), 2);
+  CHECK_I64(kind_of("failed/20250101T000000Z"), 0);
+  CHECK_I64(kind_of("failed/20250102T000000Z"), 0);
+  CHECK_I64(kind_of("failed/20250102T000000Z-2"), 'd');
+  CHECK_I64(kind_of("failed/20250106T000000Z"), 'd');
+  CHECK_I64(kind_of("failed/.tmp-1"), 'd'); /* hidden: not counted, not removed */
+  CHECK_I64(failed_runs_prune(fd, FAILED_RUNS_KEEP, &err), 0);
+  close(fd);
+  free(dir);
+  char stamp[17];
+  failed_runs_stamp(1751335200LL, stamp); /* 2025-07-01T02:00:00Z */
+  CHECK_STR(stamp, "20250701T020000Z");
+  strbuf_release(&err);
+}
+
 int main(void) {
   char tmpl[4096];
   const char *tmp = getenv("TMPDIR");
@@ -402,6 +504,9 @@ int main(void) {
   test_refused_names();
   test_copy_to_stage();
   test_remove_tree();
+  test_latest();
+  test_check_out_dir();
+  test_prune_failed();
   int rc = check_exit();
   if (rc == 0)
     remove_scratch();

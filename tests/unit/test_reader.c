@@ -1,5 +1,5 @@
 /* Unit tests for etl/input/reader.h: CSV parsing rules, line numbers, gzip and
- * archive sources, containers and the file-level limits of CONTRACT.md §8
+ * archive sources, containers and the file-level limits of contract §8
  * and §9 "File-level parsing". Every input is built at run time in a
  * scratch folder (kept when a check fails). */
 #include <archive.h>

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "etl/common/exitcodes.h"
+#include "etl/common/program.h"
 #include "etl/driver/run_stage.h"
 #include "tests/unit/check.h"
 
@@ -126,6 +127,22 @@ static void test_child_signal_state(void) {
   CHECK(res.how == STAGE_EXITED && res.code == 0);
   stage_signals_release(&sig);
   signal(SIGHUP, SIG_DFL);
+
+  /* after prog_init (which ignores SIGPIPE and SIGXFSZ for the program
+   * itself), a stage still starts with what the program inherited */
+  signal(SIGPIPE, SIG_DFL);
+  signal(SIGXFSZ, SIG_DFL);
+  prog_init("test_run_stage", "");
+  sigaction(SIGPIPE, NULL, &cur);
+  CHECK(cur.sa_handler == SIG_IGN);
+  stage_signals_init(&sig);
+  /* bits 13 (SIGPIPE) and 25 (SIGXFSZ) of SigIgn: 0x1000 and 0x1000000 */
+  CHECK_I64(run_sh("x=$(awk '/^SigIgn/{print $2}' /proc/self/status); "
+                   "[ $((0x$x & 0x1001000)) -eq 0 ]", &sig, &res, &err), 0);
+  CHECK(res.how == STAGE_EXITED && res.code == 0);
+  stage_signals_release(&sig);
+  sigaction(SIGXFSZ, NULL, &cur);
+  CHECK(cur.sa_handler == SIG_IGN); /* the program keeps ignoring them */
 
   /* an inherited SIGCHLD SIG_IGN must not hide the stage's status */
   signal(SIGCHLD, SIG_IGN);

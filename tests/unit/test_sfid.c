@@ -1,4 +1,4 @@
-/* Salesforce 15 -> 18 id conversion (CONTRACT §2 "Salesforce Ids"). */
+/* Salesforce 15 -> 18 id conversion (contract §2 "Salesforce Ids"). */
 #include "tests/unit/check.h"
 #include "transforms/values.h"
 

@@ -1,4 +1,4 @@
-/* Largest-remainder splits (CONTRACT.md §5.1 "Credit in cents", §5.4 cost,
+/* Largest-remainder splits (contract §5.1 "Credit in cents", §5.4 cost,
  * §9 "Models"): exact rational splits, double splits for time decay, and
  * cost spread over periods. Hand-worked cases from the contract, ties on
  * both sides, the extremes of int64, and a brute-force reference over

@@ -1,4 +1,4 @@
-/* Timestamp parsing (CONTRACT §2 "Timestamps", §9 "Values"). Expected
+/* Timestamp parsing (contract §2 "Timestamps", §9 "Values"). Expected
  * epoch seconds were computed independently (Python's datetime). */
 #include "tests/unit/check.h"
 #include "transforms/values.h"

@@ -1,4 +1,4 @@
-/* UTM parameters, URL queries, referrer hosts and campaign keys (CONTRACT
+/* UTM parameters, URL queries, referrer hosts and campaign keys (contract
  * §3.2, §9 "People and touches"). */
 #include "tests/unit/check.h"
 #include "transforms/values.h"

@@ -1,4 +1,4 @@
-/* Model weights (CONTRACT.md §4, §9 "Models"): the position-based rule with
+/* Model weights (contract §4, §9 "Models"): the position-based rule with
  * exact integer numerators (counted milestones, middle touches, the middle
  * dropped when there is none, unattributed when every weight is 0, no
  * overflow at the documented bounds) and the time-decay weights in double. */

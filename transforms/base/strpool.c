@@ -8,7 +8,6 @@
  * etl-normalize's peak memory on the large benchmark falls by a sixth). */
 #include "transforms/base/strpool.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,8 +113,8 @@ str_id strpool_intern(struct strpool *p, const char *s, size_t n) {
   if (find_hashed(p, s, n, h, &id))
     return id;
   if (p->len + n + 1 > UINT32_MAX) {
-    fprintf(stderr, "fatal: string pool exceeds 4 GiB\n");
-    exit(1);
+    p->full = true; /* sticky: the owner checks strpool_full() */
+    return STR_EMPTY;
   }
   if (p->len + n + 1 > p->cap) {
     size_t cap = p->cap;

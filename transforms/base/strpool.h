@@ -6,6 +6,7 @@
 #ifndef ATTR_STRPOOL_H
 #define ATTR_STRPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,14 +20,21 @@ struct strpool {
   uint64_t *slots; /* open addressing: hash tag << 32 | (str_id + 1), 0 = free */
   size_t nslots;
   size_t count;
+  bool full; /* an intern did not fit in 4 GiB (sticky; see strpool_intern) */
 };
 
 void strpool_init(struct strpool *p);
 void strpool_release(struct strpool *p);
 /* Interns s[0..n) and returns its id (existing id if already present).
- * Exits if the pool would pass 4 GiB. */
+ * Interning may move the blob: a pointer from strpool_str() is valid only
+ * until the next intern into the same pool. A string that would take the
+ * pool past 4 GiB (ids are 32-bit offsets) is not added: the call returns
+ * STR_EMPTY and sets the sticky p->full, which the owner checks with
+ * strpool_full() before using the pool's contents (like ferror()). */
 str_id strpool_intern(struct strpool *p, const char *s, size_t n);
 static inline str_id strpool_interns(struct strpool *p, const char *s);
+/* True once an intern failed because the pool would pass 4 GiB. */
+static inline bool strpool_full(const struct strpool *p) { return p->full; }
 /* Looks s up without adding it; returns 1 and sets *id if present. */
 int strpool_find(const struct strpool *p, const char *s, size_t n, str_id *id);
 static inline const char *strpool_str(const struct strpool *p, str_id id) { return p->blob + id; }

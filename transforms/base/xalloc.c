@@ -1,4 +1,5 @@
-/* Out-of-memory policy in one place (see xalloc.h). */
+/* Out-of-memory policy in one place (see xalloc.h): one failure path,
+ * whose handler the program installs. */
 #include "transforms/base/xalloc.h"
 
 #include <stdarg.h>
@@ -7,10 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(size_t n) {
+static xalloc_failure_fn failure_handler;
+
+void xalloc_set_failure_handler(xalloc_failure_fn fn) { failure_handler = fn; }
+
+void xalloc_failed(size_t n) {
+  if (failure_handler)
+    failure_handler(n);
   fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", n);
-  exit(1);
+  abort();
 }
+
+static void oom(size_t n) { xalloc_failed(n); }
 
 void *xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
