@@ -17,7 +17,7 @@
 
 struct ma_touch_type {
   long type_id;
-  enum touch_kind kind;
+  char kind[TOUCH_KIND_MAX + 1]; /* a kind name (transforms/model.h) */
 };
 
 /* A [columns "ENTITY"] remap: canonical column -> header in the file. */
@@ -72,9 +72,10 @@ void etl_config_release(struct etl_config *c);
  * the remapped header if [columns "entity"] names it, else `name`. */
 const char *etl_config_column(const struct etl_config *c, const char *entity, const char *name);
 
-/* The kind configured for a Marketo activityTypeId; returns 0 and *kind if
- * the type is configured, -1 otherwise. */
-int etl_config_ma_kind(const struct etl_config *c, long type_id, enum touch_kind *kind);
+/* The kind configured for a Marketo activityTypeId; returns its index in
+ * c->ma_types and sets *kind (owned by the config) if the type is
+ * configured, -1 otherwise. */
+int etl_config_ma_kind(const struct etl_config *c, long type_id, const char **kind);
 
 /* --- Pieces of the loader, also used by tests and other stages ---------- */
 

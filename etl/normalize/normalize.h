@@ -94,6 +94,7 @@ struct norm_state {
   enum stage_log_level log_level; /* STAGE_LOG_INFO after init */
   struct stage_progress progress; /* the terminal progress line (disabled after init) */
   void *channel_cache; /* normalize_touches.c */
+  str_id *kind_ids; /* per conf->ma_types entry: its kind interned, STR_EMPTY until used */
 };
 
 /* Runs the whole stage. On failure err holds the message. */
@@ -151,9 +152,9 @@ uint32_t normalize_map_mlead(struct norm_state *st, const struct norm_mlead *m);
 str_id normalize_channel(struct norm_state *st, const char *const fields[RF_COUNT]);
 /* Frees the channel memo (idempotent). */
 void normalize_channel_memo_free(struct norm_state *st);
-/* Appends a touch to ds->touches. */
+/* Appends a touch to ds->touches; kind is its interned kind name. */
 void normalize_add_touch(struct norm_state *st, str_id touch_id, uint32_t person,
-                         uint32_t campaign, int64_t time, enum touch_kind kind, str_id channel);
+                         uint32_t campaign, int64_t time, str_id kind, str_id channel);
 /* Sorts and de-duplicates; establishes every invariant of dataset.h. */
 void normalize_finish(struct norm_state *st);
 

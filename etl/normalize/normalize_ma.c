@@ -80,11 +80,12 @@ static int parse_type(const char *s, size_t n, long *out) {
 
 /* Builds the touch of a kept activity of a configured type. */
 static void activity_touch(struct norm_state *st, const struct norm_mlead *m, str_id guid_id,
-                           enum touch_kind kind, int64_t time) {
+                           int type_index, int64_t time) {
   struct utm *u = &st->utm;
+  const char *kind = st->conf->ma_types[type_index].kind;
   utm_from_attributes(&st->attrs, u);
-  if (kind == KIND_WEB_VISIT && st->conf->web_visit_requires_utm && u->source.len == 0 &&
-      u->medium.len == 0)
+  if (st->conf->web_visit_requires_utm && strcmp(kind, TOUCH_KIND_WEB_VISIT) == 0 &&
+      u->source.len == 0 && u->medium.len == 0)
     return;
   uint32_t campaign = DS_NONE;
   if (u->campaign.len) {
@@ -105,10 +106,13 @@ static void activity_touch(struct norm_state *st, const struct norm_mlead *m, st
   fields[RF_UTM_CAMPAIGN] = strbuf_str(&u->campaign);
   fields[RF_REFERRER] = strbuf_str(host);
   fields[RF_CAMPAIGN_TYPE] = campaign == DS_NONE ? "" : ds_str(st->ds, st->campaigns[campaign].type);
-  fields[RF_KIND] = touch_kind_name(kind);
+  fields[RF_KIND] = kind;
   fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[m->person].lead_source);
   str_id channel = normalize_channel(st, fields);
-  normalize_add_touch(st, guid_id, m->person, campaign, time, kind, channel);
+  str_id *kind_id = &st->kind_ids[type_index];
+  if (*kind_id == STR_EMPTY) /* interned on first use: a kind name is never empty */
+    *kind_id = norm_text(st, kind, strlen(kind));
+  normalize_add_touch(st, guid_id, m->person, campaign, time, *kind_id, channel);
 }
 
 static void activity_row(struct norm_state *st, struct input_table *t) {
@@ -126,7 +130,7 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   const char *type = input_table_get(t, AC_TYPE, &tn);
   struct ts_value date;
   long type_id = 0;
-  enum touch_kind kind = KIND_COUNT;
+  const char *kind = NULL;
   const char *why = NULL;
   /* values in column order: marketoGUID, leadId, activityDate,
    * activityTypeId, attributes */
@@ -145,7 +149,8 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
                "'%s': not an activity type id", type);
     return;
   }
-  bool configured = etl_config_ma_kind(st->conf, type_id, &kind) == 0;
+  int type_index = etl_config_ma_kind(st->conf, type_id, &kind);
+  bool configured = type_index >= 0;
   if (configured) {
     size_t an;
     const char *attrs = input_table_get(t, AC_ATTRS, &an);
@@ -172,7 +177,7 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   input_table_stats(t)->kept++;
   if (configured)
-    activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), kind, date.utc);
+    activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), type_index, date.utc);
 }
 
 int normalize_ma(struct norm_state *st, struct strbuf *err) {
