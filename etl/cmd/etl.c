@@ -582,6 +582,7 @@ static int stage_outputs(struct driver *d) {
   char *manifest = xasprintf("%s/%s", d->pub.stage_path, MANIFEST_NAME);
   int rc = ETL_EXIT_IO;
   strbuf_reset(&d->err);
+  manifest_set_currency(&d->manifest, d->config.currency);
   if (publish_copy_to_stage(&d->pub, rejects, "rejects.csv", &d->err) < 0 ||
       manifest_read_inputs(&d->manifest, inputs, &d->err) < 0 ||
       manifest_scan_outputs(&d->manifest, d->pub.stage_path, MANIFEST_NAME, &d->err) < 0)

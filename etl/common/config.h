@@ -102,6 +102,10 @@ int model_weight_parse(const char *s, int64_t *out, const char **why);
  * entity is unknown. */
 int etl_entity_column(const char *entity, const char *name, const char **canonical);
 
+/* Every canonical column of `entity` (contract §1), NULL-terminated, static;
+ * NULL if the entity is unknown. */
+const char *const *etl_entity_columns(const char *entity);
+
 /* Sets [pipeline] `key` (case-insensitive) from `value`, validating it;
  * every key but `models` (the loader resolves it once the [model]
  * sections are known). Returns 0; 1 if the key is unknown; -1 with err set

@@ -401,6 +401,13 @@ static const struct {
     {"costs", {"date", "campaign_id", "channel", "amount", "currency", NULL}},
 };
 
+const char *const *etl_entity_columns(const char *entity) {
+  for (size_t i = 0; i < sizeof(entity_columns) / sizeof(entity_columns[0]); i++)
+    if (strcmp(entity, entity_columns[i].entity) == 0)
+      return entity_columns[i].columns;
+  return NULL;
+}
+
 int etl_entity_column(const char *entity, const char *name, const char **canonical) {
   for (size_t i = 0; i < sizeof(entity_columns) / sizeof(entity_columns[0]); i++) {
     if (strcmp(entity, entity_columns[i].entity) != 0)

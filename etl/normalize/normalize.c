@@ -22,6 +22,8 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   idmap_init(&st->contact_by_id);
   idmap_init(&st->opp_by_id);
   idmap_init(&st->mlead_by_key);
+  idmap_init(&st->guid_ord);
+  strbuf_init(&st->report);
   ma_attributes_init(&st->attrs);
   utm_init(&st->utm);
   st->kind_ids = xcalloc(conf->nma_types ? conf->nma_types : 1, sizeof(*st->kind_ids));
@@ -46,6 +48,9 @@ void norm_state_release(struct norm_state *st) {
   idmap_release(&st->contact_by_id);
   idmap_release(&st->opp_by_id);
   idmap_release(&st->mlead_by_key);
+  idmap_release(&st->guid_ord);
+  free(st->guid_digests);
+  strbuf_release(&st->report);
   if (st->email_map) {
     idmap_release(st->email_map);
     free(st->email_map);

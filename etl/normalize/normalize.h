@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "etl/common/config.h"
+#include "etl/input/input_set.h"
 #include "etl/input/input_table.h"
 #include "etl/common/rejects.h"
 #include "etl/common/stage_log.h"
@@ -58,6 +59,7 @@ struct norm_mlead {
   int64_t created;
   uint32_t person; /* DS_NONE until mapped */
   str_id key;      /* the Marketo id as written */
+  unsigned char digest[INPUT_DIGEST_LEN]; /* of its raw row (re-exports, §1.2) */
 };
 
 struct norm_state {
@@ -87,6 +89,10 @@ struct norm_state {
       mlead_by_key;
 
   struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
+  struct strbuf report; /* check mode: what each input matched, warnings (stdout) */
+  struct idmap guid_ord; /* kept marketoGUID (in guids) -> index in guid_digests */
+  unsigned char (*guid_digests)[INPUT_DIGEST_LEN]; /* of each kept activity row */
+  size_t capguid_digests;
   struct ma_attributes attrs;
   struct utm utm;
   struct idmap *email_map; /* normalize_people.c: email -> best candidate */
@@ -108,13 +114,28 @@ void norm_state_release(struct norm_state *st);
 str_id norm_sfid(struct norm_state *st, const char *s, size_t n);
 /* Interns a cell as is. */
 str_id norm_text(struct norm_state *st, const char *s, size_t n);
-/* Opens the input for `entity`: a CRM entity from the container, or an
- * [input] file. Returns 1 with t open, 0 when an optional input is not
- * configured, -1 with err on a fault (missing file/entry/column). */
-int norm_open_crm(struct norm_state *st, void *container, const char *entity,
-                  const struct col_spec *specs, size_t n, struct input_table *t,
+/* The CRM export: what `crm` matched (one or more parts, in bytewise order
+ * of their paths), each an archive or a directory, open. */
+struct norm_crm {
+  struct input_set set;
+  struct etl_container **parts;
+  size_t n;
+};
+/* Resolves and opens every part of `crm`. 0, or -1 with err (missing input,
+ * a part that is not a readable archive or directory); close it either way. */
+int norm_crm_open(struct norm_state *st, struct norm_crm *crm, struct strbuf *err);
+void norm_crm_close(struct norm_crm *crm);
+
+/* Opens a CRM entity over every part that holds it (parts of one entity,
+ * read in part order; two matches in one part are a fault) or an [input]
+ * key's file, directory or pattern. Returns 1 with t open, 0 when the input
+ * is not configured (or an optional entity is in no part), -1 with err on a
+ * fault (missing file/entry/column). In check mode every file's header is
+ * checked and what each input matched goes to st->report. */
+int norm_open_crm(struct norm_state *st, const struct norm_crm *crm, const char *entity,
+                  bool optional, const struct col_spec *specs, size_t n, struct input_table *t,
                   struct strbuf *err);
-int norm_open_file(struct norm_state *st, const char *path, const char *entity, bool ma,
+int norm_open_file(struct norm_state *st, const char *path, const char *key, bool ma,
                    const struct col_spec *specs, size_t n, struct input_table *t,
                    struct strbuf *err);
 /* Parses an IsDeleted-style boolean cell of column i; rejects the row on an
@@ -136,8 +157,9 @@ const char *norm_currency(struct norm_state *st, struct input_table *t, size_t c
  * caller emits with norm_warn_email after the row is known to be kept. */
 str_id norm_email(struct norm_state *st, const char *s, size_t n, bool *invalid);
 void norm_warn_email(struct norm_state *st, struct input_table *t, size_t col, const char *id);
-/* Log line for an input after it has been read (verbose level only). */
-void norm_log_input(struct norm_state *st, const struct input_table *t);
+/* Log lines for the files of an input after it has been read (verbose
+ * level only). */
+void norm_log_input(struct norm_state *st, const char *entity);
 
 /* --- per family --- */
 int normalize_fx(struct norm_state *st, struct strbuf *err);

@@ -89,7 +89,7 @@ static void campaign_row(struct norm_state *st, struct input_table *t, struct id
   campaign_key(name, kn, &st->sb);
   c->key = st->sb.len ? strpool_intern(&st->scratch, st->sb.buf, st->sb.len) : STR_EMPTY;
   idmap_put(&st->campaign_by_id, id, (uint32_t)st->ncampaigns);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
   if (cost != 0 && !has_start)
     reject_add(&st->log, t->input, t->rec.line, S(st, id), "ActualCost", SEV_WARNING,
                "ActualCost without StartDate: cost not counted");
@@ -156,7 +156,7 @@ static void lead_row(struct norm_state *st, struct input_table *t, struct idmap 
   l->conv_opp = opt_sfid(st, t, LE_OPP);
   l->person = DS_NONE;
   idmap_put(&st->lead_by_id, id, (uint32_t)st->nleads++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
   if (invalid)
     norm_warn_email(st, t, LE_EMAIL, S(st, id));
 }
@@ -192,7 +192,7 @@ static void contact_row(struct norm_state *st, struct input_table *t, struct idm
   c->lead_source = opt_text(st, t, CO_SOURCE);
   c->person = DS_NONE;
   idmap_put(&st->contact_by_id, id, (uint32_t)st->ncontacts++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
   if (invalid)
     norm_warn_email(st, t, CO_EMAIL, S(st, id));
 }
@@ -258,12 +258,15 @@ static void opportunity_row(struct norm_state *st, struct input_table *t, struct
   o->flags = (closed ? DS_OPP_CLOSED : 0) | (won ? DS_OPP_WON : 0);
   o->created = created.utc;
   o->close_day = close.written_day;
-  o->close_end = (int64_t)close.written_day * SECS_PER_DAY - st->conf->naive_utc_offset +
-                 SECS_PER_DAY - 1;
+  /* a CloseDate written with a time ends the window at that time (contract
+   * §9 Values, 1.2); a date alone at 23:59:59 of that day */
+  o->close_end = close.date_only ? (int64_t)close.written_day * SECS_PER_DAY -
+                                       st->conf->naive_utc_offset + SECS_PER_DAY - 1
+                                 : close.utc;
   o->pipeline_cents = pipeline;
   o->revenue_cents = revenue;
   idmap_put(&st->opp_by_id, id, (uint32_t)st->ds->nopps++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
 }
 
 /* --- OpportunityContactRole ---------------------------------------------- */
@@ -313,7 +316,7 @@ static void role_row(struct norm_state *st, struct input_table *t, struct idmap 
   st->roles[st->nroles].opp = oi;
   st->roles[st->nroles].person = ci; /* contact index until people are built */
   st->nroles++;
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
 }
 
 /* --- CampaignMember ------------------------------------------------------- */
@@ -369,7 +372,7 @@ static void member_row(struct norm_state *st, struct input_table *t, struct idma
   m->id = id;
   m->time = has_first ? first.utc : created.utc;
   m->responded = responded;
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
 }
 
 /* --- driver of this file ---------------------------------------------------- */
@@ -391,10 +394,10 @@ static const struct crm_entity crm_entities[] = {
     {"CampaignMember", member_cols, NCOLS(member_cols), member_row},
 };
 
-static int read_entity(struct norm_state *st, struct etl_container *c, const struct crm_entity *e,
-                       struct strbuf *err) {
+static int read_entity(struct norm_state *st, const struct norm_crm *crm,
+                       const struct crm_entity *e, struct strbuf *err) {
   struct input_table t;
-  if (norm_open_crm(st, c, e->name, e->cols, e->ncols, &t, err) < 0)
+  if (norm_open_crm(st, crm, e->name, false, e->cols, e->ncols, &t, err) < 0)
     return -1;
   int rc = 0;
   if (!st->check_only) {
@@ -403,25 +406,20 @@ static int read_entity(struct norm_state *st, struct etl_container *c, const str
     while ((rc = input_table_next(&t, err)) > 0)
       e->row(st, &t, &seen);
     idmap_release(&seen);
-    norm_log_input(st, &t);
+    norm_log_input(st, e->name);
   }
   input_table_close(&t);
   return rc < 0 ? -1 : 0;
 }
 
 int normalize_crm(struct norm_state *st, struct strbuf *err) {
-  struct etl_input_opts o = {st->conf->max_input_bytes, st->conf->max_expand_ratio, false};
-  struct etl_container *c = NULL;
-  if (etl_container_open(&c, st->conf->crm, &o, err) != 0) {
-    etl_container_free(c);
-    return -1;
-  }
-  int rc = 0;
+  struct norm_crm crm;
+  int rc = norm_crm_open(st, &crm, err);
   for (size_t i = 0; rc == 0 && i < NCOLS(crm_entities); i++) {
-    rc = read_entity(st, c, &crm_entities[i], err);
+    rc = read_entity(st, &crm, &crm_entities[i], err);
     if (rc == 0 && i == 0)
       index_campaign_keys(st);
   }
-  etl_container_free(c);
+  norm_crm_close(&crm);
   return rc;
 }

@@ -32,7 +32,13 @@ static void mlead_row(struct norm_state *st, struct input_table *t) {
   if (norm_ts(st, t, ML_CREATED, id, true, &created, NULL) != 0)
     return;
   uint32_t prev;
+  unsigned char digest[INPUT_DIGEST_LEN];
+  input_table_row_digest(t, digest);
   if (idmap_get(&st->mlead_by_key, key, &prev)) {
+    if (memcmp(st->mleads[prev].digest, digest, INPUT_DIGEST_LEN) == 0) {
+      input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
+      return;
+    }
     reject_add(&st->log, t->input, t->rec.line, id, "id", SEV_ERROR,
                "duplicate id (first kept row wins)");
     return;
@@ -48,11 +54,12 @@ static void mlead_row(struct norm_state *st, struct input_table *t) {
   m.sfdc_contact = n ? norm_sfid(st, s, n) : STR_EMPTY;
   m.created = created.utc;
   m.key = key;
+  memcpy(m.digest, digest, INPUT_DIGEST_LEN);
   m.person = normalize_map_mlead(st, &m);
   XGROW(st->mleads, st->capmleads, st->nmleads + 1);
   st->mleads[st->nmleads] = m;
   idmap_put(&st->mlead_by_key, key, (uint32_t)st->nmleads++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, strpool_str(&st->scratch, key));
   if (invalid)
     norm_warn_email(st, t, ML_EMAIL, strpool_str(&st->scratch, key));
 }
@@ -169,13 +176,24 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   /* the pool only grows for a GUID it has not seen: no separate set needed */
   size_t known = st->guids.count;
-  strpool_intern(&st->guids, guid, n);
+  str_id gid = strpool_intern(&st->guids, guid, n);
+  unsigned char digest[INPUT_DIGEST_LEN];
+  input_table_row_digest(t, digest);
   if (st->guids.count == known) {
+    uint32_t ord;
+    if (idmap_get(&st->guid_ord, gid, &ord) &&
+        memcmp(st->guid_digests[ord], digest, INPUT_DIGEST_LEN) == 0) {
+      input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
+      return;
+    }
     reject_add(&st->log, t->input, t->rec.line, id + 3, "marketoGUID", SEV_ERROR,
                "duplicate marketoGUID (first kept row wins)");
     return;
   }
-  input_table_stats(t)->kept++;
+  XGROW(st->guid_digests, st->capguid_digests, known + 1);
+  memcpy(st->guid_digests[known], digest, INPUT_DIGEST_LEN);
+  idmap_put(&st->guid_ord, gid, (uint32_t)known);
+  input_table_keep(t, id + 3);
   if (configured)
     activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), type_index, date.utc);
 }
@@ -190,7 +208,7 @@ int normalize_ma(struct norm_state *st, struct strbuf *err) {
     if (!st->check_only) {
       while ((rc = input_table_next(&t, err)) > 0)
         mlead_row(st, &t);
-      norm_log_input(st, &t);
+      norm_log_input(st, "ma_leads");
     }
     input_table_close(&t);
     if (rc < 0)
@@ -203,7 +221,7 @@ int normalize_ma(struct norm_state *st, struct strbuf *err) {
   if (!st->check_only) {
     while ((rc = input_table_next(&t, err)) > 0)
       activity_row(st, &t);
-    norm_log_input(st, &t);
+    norm_log_input(st, "ma_activities");
   }
   input_table_close(&t);
   return rc < 0 ? -1 : 0;
