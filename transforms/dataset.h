@@ -1,6 +1,7 @@
 /* The normalized data set: what etl-normalize produces from the exports and
  * etl-attribute consumes. All text is interned in one string pool; all money
- * is already in integer cents of the corporate currency (fx applied); all
+ * is already in integer cents of the corporate currency (fx applied; only an
+ * opportunity's amount_cents stays in its own currency, for display); all
  * times are UTC seconds. Arrays of plain fixed-size structs so that the
  * intermediate file (etl/common/dataset_io.h) is the arrays written as they are.
  *
@@ -8,7 +9,8 @@
  *  - campaigns sorted by id (bytewise), ids unique;
  *  - persons sorted by key (bytewise), keys unique;
  *  - touches de-duplicated (§3.2) and sorted by (person, time, touch_id);
- *  - opportunities sorted by id (bytewise), ids unique, fx already applied;
+ *  - opportunities sorted by id (bytewise), ids unique, fx already applied
+ *    (the Amount as written is kept beside, in the deal's own currency);
  *  - links sorted by (opp, person), unique: contact roles and converted
  *    leads (account_based linking is done by the attribution stage);
  *  - costs in file order, already converted to corporate cents. */
@@ -56,12 +58,18 @@ struct ds_opportunity {
   str_id id, account;
   uint32_t campaign;      /* Primary Campaign Source index, or DS_NONE */
   uint32_t flags;         /* DS_OPP_CLOSED | DS_OPP_WON */
+  str_id stage;           /* StageName, trimmed */
+  str_id lead_source;     /* LeadSource, trimmed */
   int64_t created;        /* CreatedDate, UTC seconds */
   int64_t close_end;      /* end of CloseDate: 23:59:59 at naive offset, UTC s */
   int32_t close_day;      /* CloseDate written date, day number */
   int32_t pad;
   int64_t pipeline_cents; /* Amount at the CreatedDate rate */
   int64_t revenue_cents;  /* Amount at the CloseDate rate (won only, else 0) */
+  /* The deal as the CRM shows it, for opportunities.csv: */
+  str_id name;            /* Name as written */
+  str_id currency;        /* CurrencyIsoCode trimmed, upper case; corporate when empty */
+  int64_t amount_cents;   /* Amount in that currency (before fx) */
 };
 #define DS_OPP_CLOSED 1u
 #define DS_OPP_WON 2u

@@ -119,17 +119,34 @@ static int64_t window_start(int64_t created, int64_t lookback_days) {
   return lo;
 }
 
-/* Appends person p's touches with lo <= time <= hi. */
-static void add_touches(struct linkage *lk, size_t *cap, const struct link_index *ix,
-                        const struct dataset *ds, uint32_t p, int64_t lo, int64_t hi) {
+/* The window of opportunity op: [*lo, *hi], *hi = min(end(O), as_of). */
+static void opp_window(const struct ds_opportunity *op, int64_t as_of, int64_t lookback_days,
+                       int64_t *lo, int64_t *hi) {
+  int64_t end = (op->flags & DS_OPP_CLOSED) ? op->close_end : as_of;
+  *hi = end < as_of ? end : as_of;
+  *lo = window_start(op->created, lookback_days);
+}
+
+/* The first of person p's touches with time >= lo (after = false) or
+ * time > lo (after = true); touches of a person are in time order. */
+static size_t person_touch_bound(const struct link_index *ix, const struct dataset *ds, uint32_t p,
+                                 int64_t lo, bool after) {
   size_t a = ix->person_first[p], b = ix->person_first[p + 1];
   while (a < b) {
     size_t mid = a + (b - a) / 2;
-    if (ds->touches[mid].time < lo)
+    int64_t t = ds->touches[mid].time;
+    if (t < lo || (after && t == lo))
       a = mid + 1;
     else
       b = mid;
   }
+  return a;
+}
+
+/* Appends person p's touches with lo <= time <= hi. */
+static void add_touches(struct linkage *lk, size_t *cap, const struct link_index *ix,
+                        const struct dataset *ds, uint32_t p, int64_t lo, int64_t hi) {
+  size_t a = person_touch_bound(ix, ds, p, lo, false);
   for (size_t t = a; t < ix->person_first[p + 1] && ds->touches[t].time <= hi; t++) {
     XGROW(lk->touch, *cap, lk->ntouch + 1);
     lk->touch[lk->ntouch++] = (uint32_t)t;
@@ -156,8 +173,11 @@ static const char *check_entities(const struct dataset *ds) {
   }
   for (size_t o = 0; o < ds->nopps; o++) {
     const struct ds_opportunity *x = &ds->opps[o];
-    if (!str_ok(ds, x->id) || !str_ok(ds, x->account) || !idx_ok(x->campaign, ds->ncampaigns, true))
+    if (!str_ok(ds, x->id) || !str_ok(ds, x->account) || !str_ok(ds, x->stage) ||
+        !str_ok(ds, x->lead_source) || !idx_ok(x->campaign, ds->ncampaigns, true))
       return "opportunity with a bad reference";
+    if (!str_ok(ds, x->name) || !str_ok(ds, x->currency))
+      return "opportunity with a bad name or currency";
   }
   for (size_t i = 0; i < ds->ncosts; i++) {
     const struct ds_cost *x = &ds->costs[i];
@@ -214,11 +234,8 @@ void linkage_build(struct linkage *lk, const struct dataset *ds, int64_t as_of,
   index_build(&ix, ds, account_based);
 
   for (size_t o = 0; o < ds->nopps; o++) {
-    const struct ds_opportunity *op = &ds->opps[o];
-    int64_t end = (op->flags & DS_OPP_CLOSED) ? op->close_end : as_of;
-    int64_t hi = end < as_of ? end : as_of;
-    int64_t lo = window_start(op->created, lookback_days);
-
+    int64_t lo, hi;
+    opp_window(&ds->opps[o], as_of, lookback_days, &lo, &hi);
     lk->end[o] = hi;
     lk->off[o] = lk->ntouch;
     linked_people(&ix, ds, o, &s);
@@ -239,6 +256,38 @@ void linkage_build(struct linkage *lk, const struct dataset *ds, int64_t as_of,
   lk->off[ds->nopps] = lk->ntouch;
   index_release(&ix);
   free(s.persons);
+}
+
+void link_counts_build(struct link_counts *lc, const struct dataset *ds, int64_t as_of,
+                       int64_t lookback_days, bool account_based, const uint8_t *select) {
+  struct link_index ix;
+  struct link_scratch s = {0};
+
+  lc->nopps = ds->nopps;
+  lc->people = xcalloc(ds->nopps ? ds->nopps : 1, sizeof(uint32_t));
+  lc->touches = xcalloc(ds->nopps ? ds->nopps : 1, sizeof(uint32_t));
+  index_build(&ix, ds, account_based);
+  for (size_t o = 0; o < ds->nopps; o++) {
+    if (select && !select[o])
+      continue;
+    int64_t lo, hi;
+    opp_window(&ds->opps[o], as_of, lookback_days, &lo, &hi);
+    linked_people(&ix, ds, o, &s);
+    lc->people[o] = (uint32_t)s.npersons;
+    size_t n = 0;
+    for (size_t i = 0; lo <= hi && i < s.npersons; i++)
+      n += person_touch_bound(&ix, ds, s.persons[i], hi, true) -
+           person_touch_bound(&ix, ds, s.persons[i], lo, false);
+    lc->touches[o] = (uint32_t)n;
+  }
+  index_release(&ix);
+  free(s.persons);
+}
+
+void link_counts_release(struct link_counts *lc) {
+  free(lc->people);
+  free(lc->touches);
+  memset(lc, 0, sizeof(*lc));
 }
 
 void linkage_release(struct linkage *lk) {

@@ -45,6 +45,20 @@ void linkage_build(struct linkage *lk, const struct dataset *ds, int64_t as_of,
                    int64_t lookback_days, bool account_based, const uint8_t *select);
 void linkage_release(struct linkage *lk);
 
+/* The counts opportunities.csv shows per opportunity: the people linked to
+ * it and its eligible touches, by the rules above (account linking
+ * included), without the touch lists. Only the opportunities select marks
+ * (NULL = all) are counted; the others get 0. */
+struct link_counts {
+  size_t nopps;
+  uint32_t *people;  /* nopps entries */
+  uint32_t *touches; /* nopps entries; = the length of linkage_touches */
+};
+/* Fills lc (overwritten; release with link_counts_release). */
+void link_counts_build(struct link_counts *lc, const struct dataset *ds, int64_t as_of,
+                       int64_t lookback_days, bool account_based, const uint8_t *select);
+void link_counts_release(struct link_counts *lc);
+
 /* Eligible touches of opportunity o: *n entries. */
 static inline const uint32_t *linkage_touches(const struct linkage *lk, size_t o, size_t *n) {
   *n = lk->off[o + 1] - lk->off[o];

@@ -5,7 +5,9 @@
  * on worker threads (--jobs) while the calling thread streams the
  * touch_credits rows; the result is byte-identical for any number of jobs.
  * A sharded run writes partial results per shard instead and merges them
- * with the same row writers, so its tables are byte-identical too. */
+ * with the same row writers, so its tables are byte-identical too.
+ * (opportunities.csv, per opportunity and model-free, is written beside
+ * them by etl/attribute/opportunities_table.h.) */
 #ifndef ATTR_TABLES_H
 #define ATTR_TABLES_H
 

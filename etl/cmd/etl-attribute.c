@@ -1,6 +1,6 @@
 /* etl-attribute: the attribution stage. Reads the normalized data set,
  * links people and touches to opportunities, applies every model of the
- * config and writes the four tables plus the range name (notes/STAGES.md).
+ * config and writes the tables plus the range name (notes/STAGES.md).
  * With --shard I/N it does the same for one contiguous slice of the
  * opportunities and writes partial results for etl-merge (etl/attribute/shard.h). */
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include "etl/common/exitcodes.h"
 #include "etl/attribute/shard.h"
 #include "etl/common/stage_log.h"
+#include "etl/attribute/opportunities_table.h"
 #include "etl/attribute/tables.h"
 #include "transforms/link.h"
 
@@ -28,7 +29,7 @@ static const char usage_text[] =
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
-    "touch_credits.csv.gz and reconciliation.csv into DIR.\n"
+    "touch_credits.csv.gz, reconciliation.csv and opportunities.csv into DIR.\n"
     "\n"
     "With --shard I/N, only shard I (from 0) of N: the opportunities\n"
     "[I*n/N, (I+1)*n/N) of the n in the data set (sorted by id), with every\n"
@@ -147,7 +148,11 @@ static int write_outputs(struct state *st, const struct tables_input *in, uint64
     attr_setup_header(&st->su, st->opt.shard, st->opt.nshards, &hdr);
     rc = tables_write_partial(in, &hdr, st->opt.partial, rows, &err);
   } else {
+    uint64_t opp_rows;
     rc = tables_write(in, st->opt.out, rows, &err);
+    if (rc == 0)
+      rc = opportunities_table_write(&st->su.cfg, &st->su.ds, &st->su.range, st->su.as_of,
+                                     st->opt.out, &opp_rows, &err);
   }
   if (rc != 0)
     fprintf(stderr, PROG ": %s\n", strbuf_str(&err));

@@ -1,6 +1,6 @@
 /* etl-merge: the merge stage of a sharded run. Reads the partial results
  * that `etl-attribute --shard I/N --partial DIR/I` wrote for every shard,
- * adds them up and writes the four tables and the range name exactly as an
+ * adds them up and writes the tables and the range name exactly as an
  * unsharded etl-attribute would have (etl/attribute/shard.h, etl/attribute/tables.h). */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "etl/common/exitcodes.h"
 #include "etl/common/stage_log.h"
 #include "etl/attribute/shard.h"
+#include "etl/attribute/opportunities_table.h"
 #include "etl/attribute/tables.h"
 
 #define PROG "etl-merge"
@@ -21,9 +22,10 @@ static const char usage_text[] =
     "\n"
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
-    "attribution_by_channel.csv, touch_credits.csv.gz and reconciliation.csv\n"
-    "into --out DIR, byte-identical to an unsharded etl-attribute. The config,\n"
-    "data set, --as-of, --from and --to must be those the shards ran with.\n"
+    "attribution_by_channel.csv, touch_credits.csv.gz, reconciliation.csv and\n"
+    "opportunities.csv into --out DIR, byte-identical to an unsharded\n"
+    "etl-attribute. The config, data set, --as-of, --from and --to must be\n"
+    "those the shards ran with.\n"
     "\n"
     "  -c, --config CONF    pipeline.conf\n"
     "  --dataset FILE       dataset.bin written by etl-normalize\n"
@@ -105,7 +107,10 @@ static int run(const struct options *o, struct attr_setup *su) {
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
   struct tables_input in = {&su->cfg, &su->ds, NULL, &su->groups, &su->range, &su->base, NULL, 1};
-  if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0) {
+  uint64_t opp_rows;
+  if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0 ||
+      opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->out, &opp_rows,
+                                &err) != 0) {
     fprintf(stderr, PROG ": %s\n", strbuf_str(&err));
     strbuf_release(&err);
     return ETL_EXIT_IO;

@@ -138,6 +138,23 @@ static void dump_ts(FILE *out, int64_t t) {
   fputs(buf, out);
 }
 
+/* Free text with its line breaks and tabs escaped, so that one record stays
+ * one line ("Expansion\nPhase 2"). */
+static void dump_text(FILE *out, const char *s) {
+  for (; *s; s++) {
+    if (*s == '\n')
+      fputs("\\n", out);
+    else if (*s == '\r')
+      fputs("\\r", out);
+    else if (*s == '\t')
+      fputs("\\t", out);
+    else if (*s == '\\')
+      fputs("\\\\", out);
+    else
+      fputc(*s, out);
+  }
+}
+
 void dataset_dump(const struct dataset *ds, FILE *out) {
   fprintf(out, "# campaigns %zu\n", ds->ncampaigns);
   for (size_t i = 0; i < ds->ncampaigns; i++) {
@@ -192,5 +209,15 @@ void dataset_dump(const struct dataset *ds, FILE *out) {
     fprintf(out, "\tcampaign=%s\tchannel=%s\t%" PRId64 "\n",
             c->campaign == DS_NONE ? "" : ds_str(ds, ds->campaigns[c->campaign].id),
             ds_str(ds, c->channel), c->cents);
+  }
+  /* Added with opportunities.csv, after the older sections so that their
+   * text stays as it was: each deal's amount in its own currency and name. */
+  fprintf(out, "# opportunity amounts %zu\n", ds->nopps);
+  for (size_t i = 0; i < ds->nopps; i++) {
+    const struct ds_opportunity *o = &ds->opps[i];
+    fprintf(out, "opportunity_amount\t%s\tamount=%" PRId64 " %s\tname=", ds_str(ds, o->id),
+            o->amount_cents, ds_str(ds, o->currency));
+    dump_text(out, ds_str(ds, o->name));
+    fputc('\n', out);
   }
 }

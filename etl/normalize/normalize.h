@@ -114,6 +114,9 @@ void norm_state_release(struct norm_state *st);
 str_id norm_sfid(struct norm_state *st, const char *s, size_t n);
 /* Interns a cell as is. */
 str_id norm_text(struct norm_state *st, const char *s, size_t n);
+/* Interns cell col of the current row trimmed of white space (StageName,
+ * LeadSource of an opportunity). */
+str_id norm_trimmed_text(struct norm_state *st, struct input_table *t, size_t col);
 /* The CRM export: what `crm` matched (one or more parts, in bytewise order
  * of their paths), each an archive or a directory, open. */
 struct norm_crm {

@@ -198,11 +198,13 @@ static void contact_row(struct norm_state *st, struct input_table *t, struct idm
 }
 
 /* --- Opportunity ------------------------------------------------------------ */
-enum { OP_ID, OP_ACCOUNT, OP_CREATED, OP_CLOSE, OP_CLOSED, OP_WON, OP_AMOUNT, OP_CUR, OP_CAMPAIGN, OP_DEL };
+enum { OP_ID, OP_ACCOUNT, OP_CREATED, OP_CLOSE, OP_CLOSED, OP_WON, OP_AMOUNT, OP_CUR, OP_CAMPAIGN, OP_DEL,
+       OP_STAGE, OP_SOURCE, OP_NAME };
 static const struct col_spec opp_cols[] = {
     {"Id", true},       {"AccountId", true},         {"CreatedDate", true}, {"CloseDate", true},
     {"IsClosed", true}, {"IsWon", true},             {"Amount", true},
-    {"CurrencyIsoCode", false}, {"CampaignId", false}, {"IsDeleted", false}};
+    {"CurrencyIsoCode", false}, {"CampaignId", false}, {"IsDeleted", false},
+    {"StageName", false}, {"LeadSource", false}, {"Name", false}};
 
 static int convert_or_reject(struct norm_state *st, struct input_table *t, str_id id, str_id cur,
                              int32_t day, const char *what, int64_t cents, int64_t *out) {
@@ -265,6 +267,11 @@ static void opportunity_row(struct norm_state *st, struct input_table *t, struct
                                  : close.utc;
   o->pipeline_cents = pipeline;
   o->revenue_cents = revenue;
+  o->stage = norm_trimmed_text(st, t, OP_STAGE);
+  o->lead_source = norm_trimmed_text(st, t, OP_SOURCE);
+  o->amount_cents = amount;
+  o->name = opt_text(st, t, OP_NAME);
+  o->currency = S(st, cur)[0] ? cur : norm_text(st, st->conf->currency, strlen(st->conf->currency));
   idmap_put(&st->opp_by_id, id, (uint32_t)st->ds->nopps++);
   input_table_keep(t, S(st, id));
 }

@@ -190,13 +190,26 @@ int norm_money(struct norm_state *st, struct input_table *t, size_t col, const c
   return 0;
 }
 
+/* Cell col of the current row without its leading and trailing white space
+ * (space, TAB, CR, LF, VT, FF); *n gets the length. */
+static const char *trimmed_cell(struct input_table *t, size_t col, size_t *n) {
+  const char *s = input_table_get(t, col, n);
+  while (*n && isspace((unsigned char)*s))
+    s++, (*n)--;
+  while (*n && isspace((unsigned char)s[*n - 1]))
+    (*n)--;
+  return s;
+}
+
+str_id norm_trimmed_text(struct norm_state *st, struct input_table *t, size_t col) {
+  size_t n;
+  const char *s = trimmed_cell(t, col, &n);
+  return norm_text(st, s, n);
+}
+
 const char *norm_currency(struct norm_state *st, struct input_table *t, size_t col) {
   size_t n;
-  const char *s = input_table_get(t, col, &n);
-  while (n && isspace((unsigned char)*s))
-    s++, n--;
-  while (n && isspace((unsigned char)s[n - 1]))
-    n--;
+  const char *s = trimmed_cell(t, col, &n);
   strbuf_reset(&st->sb);
   strbuf_grow(&st->sb, n);
   for (size_t i = 0; i < n; i++)

@@ -8,7 +8,9 @@
 #     the Marketo leads' sfdc columns): campaigns '=', opportunities '+',
 #     contacts '-', leads '@', campaign members TAB; marketoGUIDs '-';
 #   - channel names from rules: "=SUM(1+1)", "@mail", "-form", "+content";
-#   - the costs file is named "=costs.csv" (rejects `source`).
+#   - the costs file is named "=costs.csv" (rejects `source`);
+#   - opportunity names start with each of the six, StageName and
+#     LeadSource with '@' and '+' after white space that is trimmed.
 # Then every cell of every output is checked: a text cell never starts with
 # one of the six (it starts with ' instead), a number cell is a plain number
 # (negative ones unguarded), and the guarded values are where they belong.
@@ -27,6 +29,14 @@ perl -i -pe 'BEGIN { @p = ("=", "+", "-", "@", "\t", "\r") }
   s/^("[^"]*","[^"]*",")/$1 . $p[$n++ % 6]/e if $. > 1' crm/Campaign.csv
 grep -q '"Content"' crm/Campaign.csv || fail "no Content campaign in the fixtures"
 sed -i 's/,"Content",/,"+Content",/g' crm/Campaign.csv
+# opportunities.csv: names start with the six in turn; StageName and
+# LeadSource (trimmed) start with '@' and '+' once white space is trimmed
+perl -i -pe 'BEGIN { @p = ("=", "+", "-", "@", "\t", "\r") }
+  s/^("[^"]*","[^"]*","[^"]*",")/$1 . $p[$n++ % 6]/e if $. > 1' crm/Opportunity.csv
+grep -q '"Closed Won","[^"]*","[^"]*","[^"]*","[^"]*","New Business","",' crm/Opportunity.csv ||
+  fail "the Opportunity columns moved in the fixtures"
+sed -i -e 's/"Closed Won",/" @Closed Won",/' -e 's/"New Business","",/"New Business"," +Partner ",/' \
+  crm/Opportunity.csv
 # ids: prefixes by kind, in every file (quoted in the CRM export)
 sed -i -e 's/"701/"=701/g' -e 's/"006/"+006/g' -e 's/"003/"-003/g' -e 's/"00Q/"@00Q/g' \
   -e 's/"00v/"\t00v/g' crm/*.csv
@@ -58,7 +68,8 @@ cat >cells.pl <<'EOF'
 use strict;
 my %number = map { $_ => 1 } qw(touches opportunities pipeline won_opportunities revenue cost
   roi weight pipeline_credit revenue_credit line pipeline_total pipeline_attributed
-  pipeline_unattributed revenue_total revenue_attributed revenue_unattributed);
+  pipeline_unattributed revenue_total revenue_attributed revenue_unattributed
+  amount linked_people eligible_touches);
 my $bad = 0;
 for my $file (@ARGV) {
   open my $fh, "<:raw", $file or die "$file: $!";
@@ -100,7 +111,7 @@ for my $file (@ARGV) {
 exit($bad ? 1 : 0);
 EOF
 perl cells.pl "$pub/attribution_by_campaign.csv" "$pub/attribution_by_channel.csv" \
-  touch_credits.csv "$pub/reconciliation.csv" "$pub/rejects.csv" >cells.txt ||
+  touch_credits.csv "$pub/reconciliation.csv" "$pub/rejects.csv" "$pub/opportunities.csv" >cells.txt ||
   fail "unguarded text cells or malformed numbers (above)"
 
 # has FILE COLUMN PREFIX: some text cell of COLUMN starts with PREFIX.
@@ -129,6 +140,14 @@ R=rejects.csv
 has $R source "'=costs.csv"
 has $R id "'@00Q"
 has $R id "'+006"
+O=opportunities.csv
+has $O opportunity_id "'+006"
+for p in "'=" "'+" "'-" "'@" "'\\t" "'\\r"; do has $O opportunity_name "$p"; done
+has $O stage "'@Closed Won"
+has $O lead_source "'+Partner"
+has $O primary_campaign_id "'=701"
+# numbers are never guarded: the credit note's negative amount is written as such
+grep -q $',-2500\.00,-2500\.00,-2500\.00,' "$pub/opportunities.csv" || fail "no negative amount to check"
 # numbers are never guarded: negative roi values are written as such
 grep -q $',-[0-9][0-9.]*\r$' "$pub/attribution_by_campaign.csv" || fail "no negative roi to check"
 echo "formula guard: $(wc -l <cells.txt) text cells checked"

@@ -34,7 +34,8 @@ mkdir -p "$EXPECTED"
 compare dataset.txt dataset.txt
 compare rejects.csv work/rejects.csv
 cmp -s work/rejects.csv "$published/rejects.csv" || fail "published rejects.csv differs from the stage's"
-for t in attribution_by_campaign.csv attribution_by_channel.csv reconciliation.csv; do
+for t in attribution_by_campaign.csv attribution_by_channel.csv reconciliation.csv \
+         opportunities.csv; do
   compare "$t" "$published/$t"
 done
 gzip -dc "$published/touch_credits.csv.gz" >touch_credits.csv

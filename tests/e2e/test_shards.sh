@@ -6,7 +6,8 @@
 # --shard and etl-merge refuse bad options and foreign or damaged partials.
 . "$(dirname "$0")/lib.sh"
 
-TABLES="attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz reconciliation.csv rejects.csv"
+TABLES="attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz reconciliation.csv
+  opportunities.csv rejects.csv"
 
 published() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*'; }
 

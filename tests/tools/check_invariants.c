@@ -6,7 +6,15 @@
  *  - reconciliation: attributed + unattributed = total, and the totals equal
  *    the sums of the by-campaign and of the by-channel tables per model;
  *  - per model and period, the by-campaign and by-channel tables hold the
- *    same touches, opportunities, pipeline, won_opportunities and revenue.
+ *    same touches, opportunities, pipeline, won_opportunities and revenue;
+ *  - opportunities.csv (§5.4): one row per covered opportunity (created in
+ *    the range, or won and closed in it; the range is the folder's name),
+ *    sorted by id; Σ pipeline of the rows created in range = pipeline_total
+ *    and Σ revenue of the won rows closed in range = revenue_total of every
+ *    model; each row's pipeline and revenue = the sums of its credits under
+ *    every model; eligible_touches = its touch rows under every touch
+ *    model; linked_people = its links (plus, with the config's
+ *    account_based, the people of its account).
  * Reads the tables with the pipeline's own CSV reader. Exit 0 when all hold,
  * 1 with one line per violation otherwise. */
 #include <inttypes.h>
@@ -15,8 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/common/config.h"
 #include "etl/common/dataset_io.h"
 #include "etl/input/reader.h"
+#include "transforms/base/calendar.h"
 #include "transforms/values.h"
 #include "transforms/base/xalloc.h"
 
@@ -69,6 +79,12 @@ struct opp_sum {
   char *key; /* model \t opp */
   int64_t pipeline, revenue;
   double weight;
+  int64_t rows, touch_rows; /* all rows; rows with a touch (not primary_campaign's) */
+};
+
+struct credit_sums {
+  struct opp_sum *v; /* sorted by key */
+  size_t n;
 };
 
 static int cmp_opp_sum(const void *a, const void *b) {
@@ -90,14 +106,15 @@ static const struct ds_opportunity *find_opp(const struct dataset *ds, const cha
   return NULL;
 }
 
-static void check_touch_credits(const char *dir, const struct dataset *ds) {
+static void check_touch_credits(const char *dir, const struct dataset *ds,
+                                struct credit_sums *out) {
   struct table t;
   if (open_table(&t, dir, "touch_credits.csv.gz") != 0) {
     failures++;
     return;
   }
   int cm = col(&t, "model"), co = col(&t, "opportunity_id"), cw = col(&t, "weight"),
-      cp = col(&t, "pipeline_credit"), cr = col(&t, "revenue_credit");
+      cp = col(&t, "pipeline_credit"), cr = col(&t, "revenue_credit"), ct = col(&t, "touch_id");
   struct opp_sum *sums = NULL;
   size_t n = 0, cap = 0;
   struct etl_record rec;
@@ -108,6 +125,7 @@ static void check_touch_credits(const char *dir, const struct dataset *ds) {
       sums[n].key = key;
       sums[n].pipeline = sums[n].revenue = 0;
       sums[n].weight = 0;
+      sums[n].rows = sums[n].touch_rows = 0;
       n++;
     } else {
       free(key);
@@ -115,6 +133,8 @@ static void check_touch_credits(const char *dir, const struct dataset *ds) {
     sums[n - 1].pipeline += cents(rec.fields[cp]);
     sums[n - 1].revenue += cents(rec.fields[cr]);
     sums[n - 1].weight += strtod(rec.fields[cw], NULL);
+    sums[n - 1].rows++;
+    sums[n - 1].touch_rows += rec.lens[ct] > 0;
   }
   etl_reader_free(t.r);
   qsort(sums, n, sizeof(*sums), cmp_opp_sum);
@@ -131,12 +151,19 @@ static void check_touch_credits(const char *dir, const struct dataset *ds) {
       if (sums[i].revenue != rev)
         VIOLATION("%s: revenue credits %" PRId64 " != %" PRId64, sums[i].key, sums[i].revenue, rev);
     }
-    if (fabs(sums[i].weight - 1.0) > 1e-4)
+    /* each printed weight is off by at most half a unit of its 6th decimal */
+    if (fabs(sums[i].weight - 1.0) > 1e-4 + 5e-7 * (double)sums[i].rows)
       VIOLATION("%s: weights sum to %f", sums[i].key, sums[i].weight);
-    free(sums[i].key);
   }
-  free(sums);
+  out->v = sums;
+  out->n = n;
   printf("touch_credits: %zu (model, opportunity) groups checked\n", n);
+}
+
+static void credit_sums_free(struct credit_sums *cs) {
+  for (size_t i = 0; i < cs->n; i++)
+    free(cs->v[i].key);
+  free(cs->v);
 }
 
 /* --- table totals ----------------------------------------------------------- */
@@ -213,7 +240,18 @@ static void compare_totals(const char *what, struct totals *a, struct totals *b)
   compare_one_way(what, b, a);
 }
 
-static void check_reconciliation(const char *dir, struct totals *by_model) {
+/* The totals of reconciliation.csv, one per model row. */
+struct recon_row {
+  char *model;
+  int64_t opps, won, pipeline_total, revenue_total;
+};
+struct recon_rows {
+  struct recon_row *v;
+  size_t n, cap;
+};
+
+static void check_reconciliation(const char *dir, struct totals *by_model,
+                                 struct recon_rows *rows) {
   struct table t;
   if (open_table(&t, dir, "reconciliation.csv") != 0) {
     failures++;
@@ -230,6 +268,11 @@ static void check_reconciliation(const char *dir, struct totals *by_model) {
     int64_t rt = cents(rec.fields[crt]), ra = cents(rec.fields[cra]), ru = cents(rec.fields[cru]);
     if (pa + pu != pt || ra + ru != rt)
       VIOLATION("reconciliation %s: attributed + unattributed != total", rec.fields[cm]);
+    XGROW(rows->v, rows->cap, rows->n + 1);
+    rows->v[rows->n++] = (struct recon_row){xstrdup(rec.fields[cm]),
+                                            strtoll(rec.fields[col(&t, "opportunities")], NULL, 10),
+                                            strtoll(rec.fields[col(&t, "won_opportunities")], NULL, 10),
+                                            pt, rt};
     struct group_total *g = total_for(by_model, rec.fields[cm]);
     if (g->pipeline != pt || g->revenue != rt)
       VIOLATION("reconciliation %s: totals %" PRId64 "/%" PRId64
@@ -240,24 +283,229 @@ static void check_reconciliation(const char *dir, struct totals *by_model) {
   printf("reconciliation: %zu models checked\n", models);
 }
 
+/* --- opportunities.csv ------------------------------------------------------ */
+
+/* The range of a published folder, from its name "FROM_TO". 0 or -1. */
+static int folder_range(const char *dir, char from[11], char to[11]) {
+  size_t n = strlen(dir);
+  while (n > 1 && dir[n - 1] == '/')
+    n--;
+  const char *base = dir + n;
+  while (base > dir && base[-1] != '/')
+    base--;
+  if (dir + n - base != 21 || base[10] != '_')
+    return -1;
+  memcpy(from, base, 10);
+  from[10] = '\0';
+  memcpy(to, base + 11, 10);
+  to[10] = '\0';
+  return 0;
+}
+
+static bool date_in(const char *date, const char *from, const char *to) {
+  return strcmp(date, from) >= 0 && strcmp(date, to) <= 0;
+}
+
+/* The people linked to opportunity o, counted the plain way (links of o,
+ * then every person of its account not already linked, with account_based):
+ * an independent restatement of the linking rule, quadratic on purpose. */
+static int64_t expected_people(const struct dataset *ds, size_t o, const size_t *link_first,
+                               bool account_based) {
+  int64_t n = (int64_t)(link_first[o + 1] - link_first[o]);
+  const char *acct = ds_str(ds, ds->opps[o].account);
+  if (!account_based || !acct[0])
+    return n;
+  for (size_t p = 0; p < ds->npersons; p++) {
+    if (strcmp(ds_str(ds, ds->persons[p].account), acct) != 0)
+      continue;
+    bool linked = false;
+    for (size_t l = link_first[o]; l < link_first[o + 1]; l++)
+      linked |= ds->links[l].person == p;
+    n += !linked;
+  }
+  return n;
+}
+
+static const struct opp_sum *find_credits(const struct credit_sums *cs, const char *model,
+                                          const char *opp) {
+  char *key = xasprintf("%s\t%s", model, opp);
+  struct opp_sum probe = {key, 0, 0, 0, 0, 0};
+  const struct opp_sum *hit = cs->n ? bsearch(&probe, cs->v, cs->n, sizeof(*cs->v), cmp_opp_sum)
+                                    : NULL;
+  free(key);
+  return hit;
+}
+
+/* What the rows of opportunities.csv add up to. */
+struct opp_totals {
+  int64_t rows, created, won, pipeline, revenue;
+};
+
+/* One row against the data set, the credits and the linking rule. */
+static void check_opp_row(const struct etl_record *rec, const int *c, const struct dataset *ds,
+                          const struct etl_config *cfg, const struct credit_sums *cs,
+                          const struct recon_rows *rr, const size_t *link_first,
+                          const char *from, const char *to, struct opp_totals *tot,
+                          uint8_t *seen) {
+  const char *id = rec->fields[c[0]];
+  const struct ds_opportunity *o = find_opp(ds, id);
+  if (!o) {
+    VIOLATION("opportunities.csv: unknown opportunity %s", id);
+    return;
+  }
+  size_t oi = (size_t)(o - ds->opps);
+  char created[16], close[16];
+  cal_format_date(cal_day_of(o->created), created);
+  cal_format_date(o->close_day, close);
+  bool won = (o->flags & DS_OPP_WON) != 0;
+  int64_t pipeline = cents(rec->fields[c[5]]), revenue = cents(rec->fields[c[6]]);
+  int64_t touches = strtoll(rec->fields[c[7]], NULL, 10);
+  int64_t people = strtoll(rec->fields[c[8]], NULL, 10);
+
+  seen[oi] = 1;
+  if (strcmp(rec->fields[c[1]], created) || strcmp(rec->fields[c[2]], close) ||
+      strcmp(rec->fields[c[3]], won ? "true" : "false"))
+    VIOLATION("%s: dates or is_won differ from the data set", id);
+  if (pipeline != o->pipeline_cents || revenue != (won ? o->revenue_cents : 0))
+    VIOLATION("%s: pipeline/revenue %" PRId64 "/%" PRId64 " differ from the data set", id,
+              pipeline, revenue);
+  bool created_in = date_in(created, from, to), won_in = won && date_in(close, from, to);
+  if (!created_in && !won_in)
+    VIOLATION("%s: a row for an opportunity the range does not cover", id);
+  tot->rows++;
+  if (created_in) {
+    tot->created++;
+    tot->pipeline += pipeline;
+  }
+  if (won_in) {
+    tot->won++;
+    tot->revenue += revenue;
+  }
+  if (cfg && strcmp(rec->fields[c[4]], cfg->currency) == 0 && cents(rec->fields[c[9]]) != pipeline)
+    VIOLATION("%s: amount in the corporate currency differs from pipeline", id);
+  for (size_t m = 0; m < rr->n; m++) {
+    const struct opp_sum *cr = find_credits(cs, rr->v[m].model, id);
+    if (!cr) {
+      if (touches > 0 && strcmp(rr->v[m].model, "linear") == 0)
+        VIOLATION("%s: %" PRId64 " eligible touches but no linear credits", id, touches);
+      continue;
+    }
+    if (cr->pipeline != pipeline || cr->revenue != revenue)
+      VIOLATION("%s: row pipeline/revenue %" PRId64 "/%" PRId64 " != credits %" PRId64
+                "/%" PRId64, cr->key, pipeline, revenue, cr->pipeline, cr->revenue);
+    if (cr->touch_rows > 0 && cr->touch_rows != touches)
+      VIOLATION("%s: eligible_touches %" PRId64 " != %" PRId64 " touch rows", cr->key, touches,
+                cr->touch_rows);
+  }
+  int64_t want = expected_people(ds, oi, link_first, cfg && cfg->account_based);
+  if (cfg ? people != want : people < want)
+    VIOLATION("%s: linked_people %" PRId64 ", the links say %" PRId64, id, people, want);
+}
+
+/* Every covered opportunity has a row and every credited one too. */
+static void check_opp_coverage(const struct dataset *ds, const struct credit_sums *cs,
+                               const uint8_t *seen, const char *from, const char *to) {
+  for (size_t o = 0; o < ds->nopps; o++) {
+    char created[16], close[16];
+    cal_format_date(cal_day_of(ds->opps[o].created), created);
+    cal_format_date(ds->opps[o].close_day, close);
+    bool covered = date_in(created, from, to) ||
+                   ((ds->opps[o].flags & DS_OPP_WON) && date_in(close, from, to));
+    if (covered && !seen[o])
+      VIOLATION("opportunities.csv: no row for covered opportunity %s",
+                ds_str(ds, ds->opps[o].id));
+  }
+  for (size_t i = 0; i < cs->n; i++) {
+    const struct ds_opportunity *o = find_opp(ds, strchr(cs->v[i].key, '\t') + 1);
+    if (o && !seen[o - ds->opps])
+      VIOLATION("opportunities.csv: no row for credited %s", cs->v[i].key);
+  }
+}
+
+static void check_opportunities(const char *dir, const struct dataset *ds,
+                                const struct etl_config *cfg, const struct credit_sums *cs,
+                                const struct recon_rows *rr) {
+  char from[11], to[11];
+  struct table t;
+  if (folder_range(dir, from, to) != 0) {
+    VIOLATION("%s: the folder name is not FROM_TO", dir);
+    return;
+  }
+  if (open_table(&t, dir, "opportunities.csv") != 0) {
+    failures++;
+    return;
+  }
+  const int c[10] = {col(&t, "opportunity_id"), col(&t, "created_date"), col(&t, "close_date"),
+                     col(&t, "is_won"),         col(&t, "currency"),     col(&t, "pipeline"),
+                     col(&t, "revenue"),        col(&t, "eligible_touches"),
+                     col(&t, "linked_people"),  col(&t, "amount")};
+  size_t *link_first = xcalloc(ds->nopps + 1, sizeof(size_t));
+  for (size_t l = 0; l < ds->nlinks; l++)
+    link_first[ds->links[l].opp + 1]++;
+  for (size_t o = 0; o < ds->nopps; o++)
+    link_first[o + 1] += link_first[o];
+  uint8_t *seen = xcalloc(ds->nopps + 1, 1);
+  struct opp_totals tot = {0};
+  char *prev = NULL;
+  struct etl_record rec;
+  while (etl_reader_next(t.r, &rec) == ETL_READ_OK) {
+    if (prev && strcmp(prev, rec.fields[c[0]]) >= 0)
+      VIOLATION("opportunities.csv: %s after %s (not sorted by id)", rec.fields[c[0]], prev);
+    free(prev);
+    prev = xstrdup(rec.fields[c[0]]);
+    check_opp_row(&rec, c, ds, cfg, cs, rr, link_first, from, to, &tot, seen);
+  }
+  etl_reader_free(t.r);
+  check_opp_coverage(ds, cs, seen, from, to);
+  for (size_t m = 0; m < rr->n; m++) {
+    const struct recon_row *r = &rr->v[m];
+    if (r->pipeline_total != tot.pipeline || r->opps != tot.created)
+      VIOLATION("reconciliation %s: pipeline_total %" PRId64 " over %" PRId64
+                " != opportunities.csv's %" PRId64 " over %" PRId64 " rows created in range",
+                r->model, r->pipeline_total, r->opps, tot.pipeline, tot.created);
+    if (r->revenue_total != tot.revenue || r->won != tot.won)
+      VIOLATION("reconciliation %s: revenue_total %" PRId64 " over %" PRId64
+                " != opportunities.csv's %" PRId64 " over %" PRId64 " won rows closed in range",
+                r->model, r->revenue_total, r->won, tot.revenue, tot.won);
+  }
+  free(prev);
+  free(seen);
+  free(link_first);
+  printf("opportunities: %" PRId64 " rows checked (%s..%s)\n", tot.rows, from, to);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fputs("usage: check_invariants OUT_DIR DATASET\n", stderr);
+  if (argc != 3 && argc != 4) {
+    fputs("usage: check_invariants OUT_DIR DATASET [CONFIG]\n", stderr);
     return 2;
   }
   struct dataset ds;
+  struct etl_config cfg;
   struct strbuf err = STRBUF_INIT;
   if (dataset_read(&ds, argv[2], &err) != 0) {
     fprintf(stderr, "check_invariants: %s\n", strbuf_str(&err));
     return 2;
   }
-  check_touch_credits(argv[1], &ds);
+  if (argc == 4 && etl_config_load(&cfg, argv[3], &err) != 0) {
+    fprintf(stderr, "check_invariants: %s\n", strbuf_str(&err));
+    return 2;
+  }
+  struct credit_sums cs = {0};
+  struct recon_rows rr = {0};
+  check_touch_credits(argv[1], &ds, &cs);
   struct totals cp = {0}, cm = {0}, hp = {0}, hm = {0};
   read_table_totals(argv[1], "attribution_by_campaign.csv", &cp, &cm);
   read_table_totals(argv[1], "attribution_by_channel.csv", &hp, &hm);
   compare_totals("period/model", &cp, &hp);
   compare_totals("model", &cm, &hm);
-  check_reconciliation(argv[1], &cm);
+  check_reconciliation(argv[1], &cm, &rr);
+  check_opportunities(argv[1], &ds, argc == 4 ? &cfg : NULL, &cs, &rr);
+  credit_sums_free(&cs);
+  for (size_t i = 0; i < rr.n; i++)
+    free(rr.v[i].model);
+  free(rr.v);
+  if (argc == 4)
+    etl_config_release(&cfg);
   free_totals(&cp);
   free_totals(&cm);
   free_totals(&hp);

@@ -1,7 +1,8 @@
 /* Linking people to opportunities and the eligible-touch window
  * (CONTRACT.md §3.3, §9 "People and touches"): both sides of every window
  * boundary, ordering by (time, touch_id), account_based on and off, a person
- * linked twice, lc_time, selection, and the data-set checks. */
+ * linked twice, lc_time, selection, the per-opportunity counts of
+ * opportunities.csv (people, eligible touches), and the data-set checks. */
 #include <stdlib.h>
 
 #include "tests/unit/check.h"
@@ -101,6 +102,26 @@ static const char *eligible(const struct linkage *lk, size_t o) {
   return buf;
 }
 
+/* link_counts_build over the same arguments as linkage_build: every
+ * opportunity's touch count equals its eligible-touch list's length, and
+ * its people count is want_people[o]. */
+static void check_counts(int64_t as_of, int64_t lookback, bool account_based, const uint8_t *sel,
+                         const uint32_t *want_people) {
+  struct linkage lk;
+  struct link_counts lc;
+  linkage_build(&lk, &ds, as_of, lookback, account_based, sel);
+  link_counts_build(&lc, &ds, as_of, lookback, account_based, sel);
+  CHECK_I64(lc.nopps, ds.nopps);
+  for (size_t o = 0; o < ds.nopps; o++) {
+    size_t n;
+    linkage_touches(&lk, o, &n);
+    CHECK_I64(lc.touches[o], n);
+    CHECK_I64(lc.people[o], want_people[o]);
+  }
+  link_counts_release(&lc);
+  linkage_release(&lk);
+}
+
 /* --- Window boundaries ------------------------------------------------- */
 
 static void test_window_closed(void) {
@@ -129,6 +150,22 @@ static void test_window_closed(void) {
   linkage_build(&lk, &ds, as_of, 0, false, NULL);
   CHECK_STR(eligible(&lk, o), "t3-created,t4-close-end");
   linkage_release(&lk);
+
+  /* The counts see the same boundaries (3, then 2 touches; one person). */
+  static const uint32_t one[] = {1};
+  struct link_counts lc;
+  link_counts_build(&lc, &ds, as_of, 10, false, NULL);
+  CHECK_I64(lc.touches[o], 3);
+  CHECK_I64(lc.people[o], 1);
+  link_counts_release(&lc);
+  check_counts(as_of, 10, false, NULL, one);
+  check_counts(as_of, 0, false, NULL, one);
+  /* A window that is empty (closed before it was created) counts no touch. */
+  ds.opps[o].close_end = created - 1;
+  check_counts(as_of, 0, false, NULL, one);
+  link_counts_build(&lc, &ds, as_of, 0, false, NULL);
+  CHECK_I64(lc.touches[o], 0);
+  link_counts_release(&lc);
   dataset_release(&ds);
 }
 
@@ -233,6 +270,12 @@ static void test_account_based(void) {
   CHECK_STR(eligible(&lk, lonely), "");
   linkage_release(&lk);
 
+  /* People counted: the role alone, then role + colleague (the person
+   * linked by role and by account once); nobody for the lonely account. */
+  static const uint32_t by_role[] = {1, 1, 0}, by_account[] = {2, 1, 0};
+  check_counts(as_of, 365, false, NULL, by_role);
+  check_counts(as_of, 365, true, NULL, by_account);
+
   /* A linked person without touches still sets lc_time. */
   add_link(o, no_touch);
   ds_finish();
@@ -240,6 +283,9 @@ static void test_account_based(void) {
   CHECK_STR(eligible(&lk, o), "t-linked");
   CHECK_I64(lk.lc_time[o], ts(2023, 1, 1, 0, 0, 0));
   linkage_release(&lk);
+  /* ... and counts as a linked person without adding a touch. */
+  static const uint32_t with_silent[] = {2, 1, 0};
+  check_counts(as_of, 365, false, NULL, with_silent);
   dataset_release(&ds);
 }
 
@@ -261,6 +307,9 @@ static void test_select(void) {
   CHECK_I64(lk.lc_time[o1], created);
   CHECK_I64(lk.ntouch, 1);
   linkage_release(&lk);
+  /* Counts only for the selected ones; the others stay 0. */
+  static const uint32_t counted[] = {0, 1};
+  check_counts(created + DAY, 365, false, sel, counted);
   dataset_release(&ds);
 }
 
@@ -293,6 +342,15 @@ static void test_check(void) {
   ds.opps[0].id = (str_id)ds.strings.len;
   CHECK(link_check(&ds, &why) == -1);
   ds.opps[0].id = S("006A");
+  CHECK(link_check(&ds, &why) == 0);
+  /* The text the opportunities table prints is checked too. */
+  str_id *texts[] = {&ds.opps[0].name, &ds.opps[0].stage, &ds.opps[0].lead_source,
+                     &ds.opps[0].currency};
+  for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+    *texts[i] = (str_id)ds.strings.len;
+    CHECK(link_check(&ds, &why) == -1);
+    *texts[i] = STR_EMPTY;
+  }
   CHECK(link_check(&ds, &why) == 0);
   dataset_release(&ds);
 }
