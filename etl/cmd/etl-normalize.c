@@ -27,7 +27,8 @@ static const char usage[] =
     "  DIR/dataset.bin   the normalized data set (etl-dump prints it)\n"
     "  DIR/rejects.csv   rejected rows and warnings\n"
     "  DIR/inputs.tsv    name, bytes, rows read, kept, rejected per input\n"
-    "--check only opens every input and checks its header.\n"
+    "--check only opens every input and checks its header; it lists the files\n"
+    "each input matched and the currencies of opportunities with no fx rate.\n"
     "\n"
     "Logs one summary line on stderr (rows read, kept, rejected, seconds; UTC\n"
     "time stamps); ETL_LOG=quiet drops it, ETL_LOG=verbose adds one line per\n"
@@ -147,6 +148,8 @@ int main(int argc, char **argv) {
   }
   if (rc == ETL_EXIT_OK && !check && level >= STAGE_LOG_INFO)
     log_summary(&st, stage_log_seconds() - start);
+  if (check) /* what each input matched, and warnings, even before a fault */
+    fputs(strbuf_str(&st.report), stdout);
   if (check && rc == 0)
     printf("etl-normalize: %s: configuration and inputs look fine\n", conf_path);
   norm_state_release(&st);

@@ -4,7 +4,9 @@
  * so that every reference can be checked against rows already kept. Each
  * row goes through the checks in the contract's order: field count (the
  * table), IsDeleted, values, references, duplicate key. */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "etl/normalize/normalize.h"
@@ -401,12 +403,87 @@ static const struct crm_entity crm_entities[] = {
     {"CampaignMember", member_cols, NCOLS(member_cols), member_row},
 };
 
+/* --- etl check: currencies of opportunities with no fx rate ---------------- */
+
+struct missing_rate {
+  char code[16];
+  uint64_t opps;
+  int32_t day;       /* the first date that needed a rate */
+  const char *what;  /* "CreatedDate" or "CloseDate" */
+  uint64_t line;
+  char *source;
+};
+
+/* Notes the first date of the row that has no rate in its currency. */
+static void note_missing_rate(struct missing_rate **list, size_t *n, size_t *cap, const char *code,
+                              int32_t day, const char *what, const struct input_table *t) {
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp((*list)[i].code, code) == 0) {
+      (*list)[i].opps++;
+      return;
+    }
+  XGROW(*list, *cap, *n + 1);
+  struct missing_rate *m = &(*list)[(*n)++];
+  memset(m, 0, sizeof(*m));
+  snprintf(m->code, sizeof(m->code), "%s", code);
+  m->opps = 1;
+  m->day = day;
+  m->what = what;
+  m->line = t->rec.line;
+  m->source = xstrdup(input_table_stats(t)->source);
+}
+
+/* Reads the opportunities' currency and dates only, and reports in
+ * st->report every currency whose opportunities would be rejected for want
+ * of a rate (the rows' other faults are left to the run). */
+static int check_currencies(struct norm_state *st, struct input_table *t, struct strbuf *err) {
+  struct missing_rate *list = NULL;
+  size_t n = 0, cap = 0;
+  int rc;
+  while ((rc = input_table_next(t, err)) > 0) {
+    const char *code = norm_currency(st, t, OP_CUR);
+    struct ts_value created, close;
+    bool won = false;
+    size_t len, clen, wlen;
+    const char *cs = input_table_get(t, OP_CREATED, &len);
+    const char *ks = input_table_get(t, OP_CLOSE, &clen);
+    const char *ws = input_table_get(t, OP_WON, &wlen);
+    const char *why;
+    int64_t out;
+    if (!*code || ts_parse(cs, len, st->conf->naive_utc_offset, &created, &why) != 0)
+      continue;
+    if (fx_convert(&st->fx, code, (int32_t)cal_day_of(created.utc), 100, &out) == -1) {
+      note_missing_rate(&list, &n, &cap, code, (int32_t)cal_day_of(created.utc), "CreatedDate", t);
+      continue;
+    }
+    if (bool_parse(ws, wlen, &won) == 0 && won &&
+        ts_parse(ks, clen, st->conf->naive_utc_offset, &close, &why) == 0 &&
+        fx_convert(&st->fx, code, close.written_day, 100, &out) == -1)
+      note_missing_rate(&list, &n, &cap, code, close.written_day, "CloseDate", t);
+  }
+  for (size_t i = 0; i < n; i++) {
+    char date[16];
+    cal_format_date(list[i].day, date);
+    strbuf_addf(&st->report,
+                "warning: %" PRIu64 " opportunit%s in %s %s no fx rate (the first needs one "
+                "on %s, its %s: %s line %" PRIu64 "); without a rate they are rejected\n",
+                list[i].opps, list[i].opps == 1 ? "y" : "ies", list[i].code,
+                list[i].opps == 1 ? "has" : "have", date, list[i].what, list[i].source,
+                list[i].line);
+    free(list[i].source);
+  }
+  free(list);
+  return rc;
+}
+
 static int read_entity(struct norm_state *st, const struct norm_crm *crm,
                        const struct crm_entity *e, struct strbuf *err) {
   struct input_table t;
   if (norm_open_crm(st, crm, e->name, false, e->cols, e->ncols, &t, err) < 0)
     return -1;
   int rc = 0;
+  if (st->check_only && e->row == opportunity_row)
+    rc = check_currencies(st, &t, err);
   if (!st->check_only) {
     struct idmap seen;
     idmap_init(&seen);
