@@ -1,0 +1,18 @@
+# The other side of 70: a pattern (and a directory) matching one file reads
+# it exactly as the file itself: the same tables and the same rejects.csv.
+EXIT=0
+OWN_OUT=1
+MESSAGE=''
+setup() {
+  mkdir in/acts && mv in/marketo_activities.csv.gz in/acts/
+  sed -i -e 's|^ma_activities *=.*|ma_activities = in/acts/|' \
+    -e 's|^ma_leads *=.*|ma_leads = in/marketo_lead?.csv.*|' pipeline.conf
+}
+verify() {
+  local f name
+  for f in "$OUT"/*/*; do
+    name=$(basename "$f")
+    [ "$name" = manifest.json ] && continue
+    cmp -s "$f" own_out/*/"$name" || fail "$name differs from the single-file run's"
+  done
+}
