@@ -63,7 +63,10 @@ struct byte_source *byte_source_hash(struct byte_source *inner, struct hash_resu
   h->result = result;
   result->hex[0] = '\0';
   h->ctx = EVP_MD_CTX_new();
-  if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+  EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
+  int ok = h->ctx && md && EVP_DigestInit_ex2(h->ctx, md, NULL) == 1;
+  EVP_MD_free(md); /* the context holds its own reference */
+  if (!ok) {
     fputs("fatal: libcrypto cannot set up SHA-256\n", stderr);
     exit(1);
   }

@@ -312,6 +312,7 @@ static int cmp_fields(const void *a, const void *b) {
   return c ? c : (x < y ? -1 : x > y);
 }
 
+/* Appends n as 8 little-endian bytes (a length in a digest's input). */
 static void add_len(struct strbuf *sb, size_t n) {
   unsigned char b[8];
   for (int i = 0; i < 8; i++)
@@ -319,37 +320,67 @@ static void add_len(struct strbuf *sb, size_t n) {
   strbuf_add(sb, b, 8);
 }
 
-void input_table_row_digest(struct input_table *t, unsigned char out[INPUT_DIGEST_LEN]) {
-  const struct etl_record *h = etl_reader_header(t->r);
-  if (!t->order) {
-    t->order = xcalloc(h->nfields + 1, sizeof(*t->order));
-    for (size_t i = 0; i < h->nfields; i++)
-      t->order[i] = i;
-    sort_header = h;
-    qsort(t->order, h->nfields, sizeof(*t->order), cmp_fields);
-    sort_header = NULL;
-  }
-  if (!t->md && !(t->md = EVP_MD_CTX_new())) {
-    fputs("fatal: libcrypto cannot set up SHA-256\n", stderr);
-    exit(1);
-  }
-  strbuf_reset(&t->dig);
-  for (size_t k = 0; k < h->nfields; k++) {
-    size_t i = t->order[k];
-    add_len(&t->dig, h->lens[i]);
-    strbuf_add(&t->dig, h->fields[i], h->lens[i]);
-    add_len(&t->dig, t->rec.lens[i]);
-    strbuf_add(&t->dig, t->rec.fields[i], t->rec.lens[i]);
-  }
+static void sha256_of(struct input_table *t, const void *data, size_t n,
+                      unsigned char out[INPUT_DIGEST_LEN]) {
   unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  if (EVP_DigestInit_ex(t->md, EVP_sha256(), NULL) != 1 ||
-      EVP_DigestUpdate(t->md, strbuf_str(&t->dig), t->dig.len) != 1 ||
-      EVP_DigestFinal_ex(t->md, md, &n) != 1 || n < INPUT_DIGEST_LEN) {
+  unsigned int len = 0;
+  if (EVP_DigestInit_ex2(t->md, t->sha256, NULL) != 1 || EVP_DigestUpdate(t->md, data, n) != 1 ||
+      EVP_DigestFinal_ex(t->md, md, &len) != 1 || len < INPUT_DIGEST_LEN) {
     fputs("fatal: libcrypto SHA-256 failed\n", stderr);
     exit(1);
   }
   memcpy(out, md, INPUT_DIGEST_LEN);
+}
+
+/* Once per file: the header fields in bytewise order of their names, and
+ * the digest of that list of names (the file's "schema"), which starts every
+ * row's digest input so that a row only needs its values. */
+static void prepare_digests(struct input_table *t) {
+  const struct etl_record *h = etl_reader_header(t->r);
+  /* fetched once: EVP_sha256() would look the algorithm up (under a lock)
+   * on every initialization */
+  if (!t->md && (!(t->md = EVP_MD_CTX_new()) || !(t->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)))) {
+    fputs("fatal: libcrypto cannot set up SHA-256\n", stderr);
+    exit(1);
+  }
+  t->order = xcalloc(h->nfields + 1, sizeof(*t->order));
+  for (size_t i = 0; i < h->nfields; i++)
+    t->order[i] = i;
+  sort_header = h;
+  qsort(t->order, h->nfields, sizeof(*t->order), cmp_fields);
+  sort_header = NULL;
+  strbuf_reset(&t->dig);
+  for (size_t k = 0; k < h->nfields; k++) {
+    add_len(&t->dig, h->lens[t->order[k]]);
+    strbuf_add(&t->dig, h->fields[t->order[k]], h->lens[t->order[k]]);
+  }
+  sha256_of(t, strbuf_str(&t->dig), t->dig.len, t->schema);
+}
+
+void input_table_row_digest(struct input_table *t, unsigned char out[INPUT_DIGEST_LEN]) {
+  if (!t->order)
+    prepare_digests(t);
+  /* schema digest, then each value with its length, in header-name order */
+  size_t n = INPUT_DIGEST_LEN;
+  for (size_t i = 0; i < t->rec.nfields; i++)
+    n += 4 + t->rec.lens[i];
+  strbuf_reset(&t->dig);
+  strbuf_grow(&t->dig, n);
+  unsigned char *p = (unsigned char *)t->dig.buf;
+  memcpy(p, t->schema, INPUT_DIGEST_LEN);
+  p += INPUT_DIGEST_LEN;
+  for (size_t k = 0; k < t->rec.nfields; k++) {
+    size_t i = t->order[k], len = t->rec.lens[i]; /* <= 1 MiB: fits 4 bytes */
+    p[0] = (unsigned char)len;
+    p[1] = (unsigned char)(len >> 8);
+    p[2] = (unsigned char)(len >> 16);
+    p[3] = (unsigned char)(len >> 24);
+    memcpy(p + 4, t->rec.fields[i], len);
+    p += 4 + len;
+  }
+  t->dig.len = n;
+  t->dig.buf[n] = '\0'; /* strbuf_grow left room for it */
+  sha256_of(t, t->dig.buf, n, out);
 }
 
 void input_table_close(struct input_table *t) {
@@ -368,5 +399,6 @@ void input_table_close(struct input_table *t) {
   strbuf_release(&t->fixed);
   strbuf_release(&t->dig);
   EVP_MD_CTX_free(t->md);
+  EVP_MD_free(t->sha256);
   memset(t, 0, sizeof(*t));
 }

@@ -73,6 +73,8 @@ struct input_table {
   const char *utf8_column;  /* first §1 column repaired in this row, or NULL */
 
   void *md;                 /* libcrypto digest context (row digests) */
+  void *sha256;             /* the SHA-256 algorithm, fetched once */
+  unsigned char schema[INPUT_DIGEST_LEN]; /* digest of the file's header names, sorted */
   struct strbuf dig;        /* the row serialized for its digest */
 };
 
@@ -125,11 +127,12 @@ void input_table_keep(struct input_table *t, const char *id);
 static inline void input_table_deleted(struct input_table *t) { input_table_stats(t)->deleted++; }
 static inline void input_table_skipped(struct input_table *t) { input_table_stats(t)->skipped++; }
 
-/* A 128-bit digest of the current row's raw fields by column name (SHA-256
- * of the (header, value) pairs in bytewise order of the headers, cut to 16
- * bytes): two rows have equal digests when, and (barring a SHA-256
- * collision) only when, they have the same columns with the same bytes,
- * whatever the column order of their files. */
+/* A 128-bit digest of the current row's raw fields by column name: SHA-256
+ * (cut to 16 bytes) of the digest of the file's header names in bytewise
+ * order, then each value with its length in that order. Two rows have equal
+ * digests when, and (barring a SHA-256 collision) only when, they have the
+ * same columns with the same bytes, whatever the column order of their
+ * files. The row must have the header's field count. */
 void input_table_row_digest(struct input_table *t, unsigned char out[INPUT_DIGEST_LEN]);
 
 /* Closes the file being read and frees everything (parts included); with a

@@ -22,6 +22,7 @@
 #include "etl/common/stage_log.h"
 #include "transforms/dataset.h"
 #include "transforms/fx.h"
+#include "transforms/base/digest_set.h"
 #include "transforms/base/idmap.h"
 #include "transforms/values.h"
 
@@ -90,9 +91,7 @@ struct norm_state {
 
   struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
   struct strbuf report; /* check mode: what each input matched, warnings (stdout) */
-  struct idmap guid_ord; /* kept marketoGUID (in guids) -> index in guid_digests */
-  unsigned char (*guid_digests)[INPUT_DIGEST_LEN]; /* of each kept activity row */
-  size_t capguid_digests;
+  struct digest_set act_digests; /* digests of the kept activity rows (re-exports) */
   struct ma_attributes attrs;
   struct utm utm;
   struct idmap *email_map; /* normalize_people.c: email -> best candidate */

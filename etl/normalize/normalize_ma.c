@@ -176,23 +176,21 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   /* the pool only grows for a GUID it has not seen: no separate set needed */
   size_t known = st->guids.count;
-  str_id gid = strpool_intern(&st->guids, guid, n);
+  strpool_intern(&st->guids, guid, n);
   unsigned char digest[INPUT_DIGEST_LEN];
   input_table_row_digest(t, digest);
   if (st->guids.count == known) {
-    uint32_t ord;
-    if (idmap_get(&st->guid_ord, gid, &ord) &&
-        memcmp(st->guid_digests[ord], digest, INPUT_DIGEST_LEN) == 0) {
-      input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
+    /* the digest covers the GUID too: a kept row with the same digest is
+     * the kept row of this GUID, so this is a re-export (contract §1.2) */
+    if (digest_set_has(&st->act_digests, digest)) {
+      input_table_skipped(t);
       return;
     }
     reject_add(&st->log, t->input, t->rec.line, id + 3, "marketoGUID", SEV_ERROR,
                "duplicate marketoGUID (first kept row wins)");
     return;
   }
-  XGROW(st->guid_digests, st->capguid_digests, known + 1);
-  memcpy(st->guid_digests[known], digest, INPUT_DIGEST_LEN);
-  idmap_put(&st->guid_ord, gid, (uint32_t)known);
+  digest_set_add(&st->act_digests, digest);
   input_table_keep(t, id + 3);
   if (configured)
     activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), type_index, date.utc);
