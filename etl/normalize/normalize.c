@@ -22,7 +22,6 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   idmap_init(&st->contact_by_id);
   idmap_init(&st->opp_by_id);
   idmap_init(&st->mlead_by_key);
-  digest_set_init(&st->act_digests);
   strbuf_init(&st->report);
   ma_attributes_init(&st->attrs);
   utm_init(&st->utm);
@@ -48,7 +47,7 @@ void norm_state_release(struct norm_state *st) {
   idmap_release(&st->contact_by_id);
   idmap_release(&st->opp_by_id);
   idmap_release(&st->mlead_by_key);
-  digest_set_release(&st->act_digests);
+  free(st->act_digests);
   strbuf_release(&st->report);
   if (st->email_map) {
     idmap_release(st->email_map);

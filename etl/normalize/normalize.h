@@ -22,7 +22,6 @@
 #include "etl/common/stage_log.h"
 #include "transforms/dataset.h"
 #include "transforms/fx.h"
-#include "transforms/base/digest_set.h"
 #include "transforms/base/idmap.h"
 #include "transforms/values.h"
 
@@ -63,6 +62,13 @@ struct norm_mlead {
   unsigned char digest[INPUT_DIGEST_LEN]; /* of its raw row (re-exports, §1.2) */
 };
 
+/* The digest of a kept activity row (re-exports, contract §1.2), by the
+ * str_id of its marketoGUID in norm_state.guids. */
+struct kept_digest {
+  str_id guid;
+  unsigned char digest[INPUT_DIGEST_LEN];
+};
+
 struct norm_state {
   const struct etl_config *conf;
   bool check_only;
@@ -91,7 +97,8 @@ struct norm_state {
 
   struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
   struct strbuf report; /* check mode: what each input matched, warnings (stdout) */
-  struct digest_set act_digests; /* digests of the kept activity rows (re-exports) */
+  struct kept_digest *act_digests; /* of each kept activity, in ascending guid order */
+  size_t nact_digests, capact_digests;
   struct ma_attributes attrs;
   struct utm utm;
   struct idmap *email_map; /* normalize_people.c: email -> best candidate */

@@ -122,6 +122,22 @@ static void activity_touch(struct norm_state *st, const struct norm_mlead *m, st
   normalize_add_touch(st, guid_id, m->person, campaign, time, *kind_id, channel);
 }
 
+/* The digest kept for GUID gid. A GUID is interned when its row is kept and
+ * the pool appends, so the kept digests are in ascending order of str_id:
+ * a binary search finds one, and keeping one is an append (no random write
+ * per row, which on a big extract costs more than the hash itself). */
+static const struct kept_digest *kept_digest_find(const struct norm_state *st, str_id gid) {
+  size_t lo = 0, hi = st->nact_digests;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (st->act_digests[mid].guid < gid)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < st->nact_digests && st->act_digests[lo].guid == gid ? &st->act_digests[lo] : NULL;
+}
+
 static void activity_row(struct norm_state *st, struct input_table *t) {
   size_t n, ln, tn;
   const char *guid = input_table_get(t, AC_GUID, &n);
@@ -176,21 +192,23 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   /* the pool only grows for a GUID it has not seen: no separate set needed */
   size_t known = st->guids.count;
-  strpool_intern(&st->guids, guid, n);
+  str_id gid = strpool_intern(&st->guids, guid, n);
   unsigned char digest[INPUT_DIGEST_LEN];
   input_table_row_digest(t, digest);
   if (st->guids.count == known) {
-    /* the digest covers the GUID too: a kept row with the same digest is
-     * the kept row of this GUID, so this is a re-export (contract §1.2) */
-    if (digest_set_has(&st->act_digests, digest)) {
-      input_table_skipped(t);
+    const struct kept_digest *k = kept_digest_find(st, gid);
+    if (k && memcmp(k->digest, digest, INPUT_DIGEST_LEN) == 0) {
+      input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
       return;
     }
     reject_add(&st->log, t->input, t->rec.line, id + 3, "marketoGUID", SEV_ERROR,
                "duplicate marketoGUID (first kept row wins)");
     return;
   }
-  digest_set_add(&st->act_digests, digest);
+  XGROW(st->act_digests, st->capact_digests, st->nact_digests + 1);
+  st->act_digests[st->nact_digests].guid = gid;
+  memcpy(st->act_digests[st->nact_digests].digest, digest, INPUT_DIGEST_LEN);
+  st->nact_digests++;
   input_table_keep(t, id + 3);
   if (configured)
     activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), type_index, date.utc);
