@@ -19,6 +19,8 @@ void attr_scratch_release(struct attr_scratch *s) {
   free(s->w);
   free(s->pip);
   free(s->rev);
+  free(s->chan);
+  free(s->count);
   memset(s, 0, sizeof(*s));
 }
 
@@ -34,6 +36,7 @@ static void scratch_reserve(struct attr_scratch *s, size_t k) {
   s->w = xreallocarray(s->w, cap, sizeof(*s->w));
   s->pip = xreallocarray(s->pip, cap, sizeof(*s->pip));
   s->rev = xreallocarray(s->rev, cap, sizeof(*s->rev));
+  s->chan = xreallocarray(s->chan, cap, sizeof(*s->chan));
   s->cap = cap;
 }
 
@@ -74,6 +77,24 @@ static bool decay_weights(const struct attr_ctx *c, size_t o, size_t k, struct a
   return sum > 0.0;
 }
 
+/* Markov or Shapley weights from the run's fit (datadriven.h). */
+static void datadriven_weights(const struct attr_ctx *c, const struct model_def *m,
+                               const uint32_t *touches, size_t k, struct attr_scratch *s) {
+  if (!c->fit) {
+    for (size_t i = 0; i < k; i++)
+      s->w[i] = 1.0 / (double)k;
+    return;
+  }
+  if (s->ncount < c->fit->nchan) {
+    free(s->count);
+    s->count = xcalloc(c->fit->nchan, sizeof(*s->count));
+    s->ncount = c->fit->nchan;
+  }
+  for (size_t i = 0; i < k; i++)
+    s->chan[i] = c->touch_chan[touches[i]];
+  dd_touch_weights(dd_fit_values(c->fit, m->kind), s->chan, k, s->count, s->w);
+}
+
 void attribute_opp(const struct attr_ctx *c, const struct model_def *m, size_t o,
                    struct attr_scratch *s, struct opp_credits *out) {
   const struct dataset *ds = c->ds;
@@ -95,15 +116,7 @@ void attribute_opp(const struct attr_ctx *c, const struct model_def *m, size_t o
     s->times[i] = ds->touches[touches[i]].time;
   milestones_compute(s->times, k, c->lk->lc_time[o], op->created, won, s->flags);
 
-  if (m->kind == MODEL_TIME_DECAY) {
-    if (!decay_weights(c, o, k, s))
-      return;
-    split_double(op->pipeline_cents, s->w, k, s->pip);
-    if (won)
-      split_double(op->revenue_cents, s->w, k, s->rev);
-    out->rational = false;
-    out->w = s->w;
-  } else {
+  if (m->kind == MODEL_POSITION) {
     __int128 den;
     if (position_weights(m, s->flags, k, s->num, &den) != 0 || den <= 0)
       return;
@@ -113,6 +126,19 @@ void attribute_opp(const struct attr_ctx *c, const struct model_def *m, size_t o
     out->rational = true;
     out->num = s->num;
     out->den = den;
+  } else {
+    /* Double weights: time_decay, markov, shapley (contract §4.1, §5.1). */
+    if (m->kind == MODEL_TIME_DECAY) {
+      if (!decay_weights(c, o, k, s))
+        return;
+    } else {
+      datadriven_weights(c, m, touches, k, s);
+    }
+    split_double(op->pipeline_cents, s->w, k, s->pip);
+    if (won)
+      split_double(op->revenue_cents, s->w, k, s->rev);
+    out->rational = false;
+    out->w = s->w;
   }
   if (!won)
     memset(s->rev, 0, k * sizeof(*s->rev));

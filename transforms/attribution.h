@@ -14,13 +14,19 @@
 
 #include "transforms/model.h"
 #include "transforms/dataset.h"
+#include "transforms/datadriven.h"
 #include "transforms/link.h"
 
-/* Read-only inputs shared by every model and thread. */
+/* Read-only inputs shared by every model and thread. fit and touch_chan
+ * are needed only by the data-driven models (markov, shapley): the run's
+ * fit and each touch's slot in it; with fit NULL every touch of an
+ * opportunity gets 1/k under those models. */
 struct attr_ctx {
   const struct dataset *ds;
   const struct linkage *lk;
   double half_life_days;
+  const struct dd_fit *fit;
+  const uint32_t *touch_chan;
 };
 
 /* Scratch arrays of one thread, grown on demand; the credits returned by
@@ -31,7 +37,10 @@ struct attr_scratch {
   __int128 *num;
   double *w;
   int64_t *pip, *rev;
+  uint32_t *chan;  /* the touches' fit slots (data-driven models) */
   size_t cap;
+  uint32_t *count; /* fit->nchan zeros (data-driven models) */
+  size_t ncount;
 };
 void attr_scratch_init(struct attr_scratch *s);
 void attr_scratch_release(struct attr_scratch *s);
@@ -45,7 +54,7 @@ struct opp_credits {
   const uint32_t *touches; /* NULL for primary_campaign */
   const uint8_t *flags;    /* every milestone each touch holds; NULL for primary */
   uint32_t campaign;       /* primary_campaign: the campaign index */
-  bool rational;           /* weights num[i]/den, else w[i] (time_decay) */
+  bool rational;           /* weights num[i]/den, else w[i] (time_decay, markov, shapley) */
   const __int128 *num;
   __int128 den;
   const double *w;

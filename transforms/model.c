@@ -46,6 +46,8 @@ static const struct builtin_model {
     {"full_path", MODEL_POSITION, {MILLI(225), MILLI(225), MILLI(225), MILLI(225), 0}, MILLI(100)},
     {"time_decay", MODEL_TIME_DECAY, {0, 0, 0, 0, 0}, 0},
     {"primary_campaign", MODEL_PRIMARY_CAMPAIGN, {0, 0, 0, 0, 0}, 0},
+    {"markov", MODEL_MARKOV, {0, 0, 0, 0, 0}, 0},
+    {"shapley", MODEL_SHAPLEY, {0, 0, 0, 0, 0}, 0},
 };
 
 const char *model_builtin(const char *name, struct model_def *out) {

@@ -11,7 +11,14 @@
 
 enum period_kind { PERIOD_DAY, PERIOD_WEEK, PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR };
 
-enum model_kind { MODEL_POSITION, MODEL_TIME_DECAY, MODEL_PRIMARY_CAMPAIGN };
+/* MODEL_MARKOV and MODEL_SHAPLEY are the data-driven models (contract §4.1). */
+enum model_kind {
+  MODEL_POSITION,
+  MODEL_TIME_DECAY,
+  MODEL_PRIMARY_CAMPAIGN,
+  MODEL_MARKOV,
+  MODEL_SHAPLEY
+};
 
 /* Milestones, in the order the contract lists them. */
 enum milestone { MS_FT, MS_LC, MS_OC, MS_CW, MS_LT, MS_COUNT };

@@ -4,6 +4,7 @@
 #include "etl/attribute/shard.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #define SUMS_MAGIC "ETLSUMS1"
 #define CREDITS_MAGIC "ETLCRED1"
+#define FIT_MAGIC "ETLFIT01"
 #define MAGIC_LEN 8
 #define IO_BUF (1 << 20)
 
@@ -404,6 +406,74 @@ int shard_sums_read(const char *dir, const struct shard_header *want, size_t npe
     strbuf_addf(err, "%s: %s", path, in->short_read ? "truncated" : "trailing bytes");
     rc = -1;
   }
+  shard_in_close(in);
+  free(path);
+  return rc;
+}
+
+/* --- The data-driven fit ------------------------------------------------------ */
+
+static uint64_t double_bits(double x) {
+  uint64_t b;
+  memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+static double bits_double(uint64_t b) {
+  double x;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+int shard_fit_write(const char *dir, const struct dd_fit *fit, struct strbuf *err) {
+  char *path = xasprintf("%s/%s", dir, SHARD_FIT);
+  struct shard_out *o;
+  int rc = out_open(&o, path, FIT_MAGIC, err);
+  free(path);
+  if (rc != 0)
+    return -1;
+  put_u64(o, fit->nchan);
+  put_u64(o, fit->njourneys);
+  put_u64(o, fit->nconv);
+  put_u64(o, double_bits(fit->p));
+  for (size_t c = 0; c < fit->nchan; c++) {
+    put_u64(o, fit->journeys[c]);
+    put_u64(o, fit->conversions[c]);
+    put_u64(o, double_bits(fit->re[c]));
+    put_u64(o, double_bits(fit->phi[c]));
+  }
+  return shard_out_close(o, err);
+}
+
+int shard_fit_read(const char *dir, size_t nchan, struct dd_fit *fit, struct strbuf *err) {
+  char *path = xasprintf("%s/%s", dir, SHARD_FIT);
+  struct shard_in *in;
+  int rc = -1;
+  dd_fit_init(fit, nchan);
+  if (in_open(&in, path, FIT_MAGIC, err) != 0) {
+    free(path);
+    return -1;
+  }
+  bool ok = get_u64(in) == nchan;
+  fit->njourneys = get_u64(in);
+  fit->nconv = get_u64(in);
+  fit->p = bits_double(get_u64(in));
+  ok = ok && isfinite(fit->p);
+  for (size_t c = 0; ok && c < nchan && !in->short_read; c++) {
+    fit->journeys[c] = get_u64(in);
+    fit->conversions[c] = get_u64(in);
+    fit->re[c] = bits_double(get_u64(in));
+    fit->phi[c] = bits_double(get_u64(in));
+    ok = isfinite(fit->re[c]) && isfinite(fit->phi[c]);
+  }
+  if (in->short_read)
+    strbuf_addf(err, "%s: truncated", path);
+  else if (!ok)
+    strbuf_addf(err, "%s: not the fit of this data set", path);
+  else if (getc(in->f) != EOF)
+    strbuf_addf(err, "%s: trailing bytes", path);
+  else
+    rc = 0;
   shard_in_close(in);
   free(path);
   return rc;

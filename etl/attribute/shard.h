@@ -9,6 +9,10 @@
  * its partial folder:
  *   credits-<m>.bin  the touch_credits rows of model m (config order) over
  *                    its opportunities, in output order, as credit records
+ *   fit.bin          with a data-driven model (markov, shapley): the fit the
+ *                    shard computed from the whole data set (every shard
+ *                    computes the same one; etl-merge checks that they
+ *                    agree and writes model_fit.csv from it)
  *   sums.bin         written last: a header naming the shard and the run,
  *                    then per model the reconciliation counts, the number of
  *                    credit records and the campaign and channel cells
@@ -28,9 +32,11 @@
 #include "etl/common/config.h"
 #include "transforms/aggregate.h"
 #include "transforms/base/strbuf.h"
+#include "transforms/datadriven.h"
 
 #define SHARD_MAX 1000
 #define SHARD_SUMS "sums.bin"
+#define SHARD_FIT "fit.bin"
 
 /* Parses "I/N" with 0 <= I < N <= SHARD_MAX, digits only. 0 or -1. */
 int shard_parse(const char *s, unsigned *i, unsigned *n);
@@ -95,5 +101,15 @@ int shard_sums_write(const char *dir, const struct shard_header *hdr,
 int shard_sums_read(const char *dir, const struct shard_header *want, size_t nperiods,
                     size_t ncamp, size_t nchan, struct model_sums *sums, uint64_t *credit_rows,
                     struct strbuf *err);
+
+/* Writes dir/fit.bin: the counts, p and every slot's counts, RE and phi
+ * (doubles as their bits, so the merge gets exactly what the shard used).
+ * 0 or -1 with err. */
+int shard_fit_write(const char *dir, const struct dd_fit *fit, struct strbuf *err);
+
+/* Reads dir/fit.bin into fit (initialized here; release with
+ * dd_fit_release whatever the result), checking that it has nchan slots
+ * and finite values. 0 or -1 with err. */
+int shard_fit_read(const char *dir, size_t nchan, struct dd_fit *fit, struct strbuf *err);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/attribute/model_fit.h"
 #include "etl/common/csvout.h"
 #include "transforms/attribution.h"
 #include "transforms/base/calendar.h"
@@ -468,7 +469,8 @@ struct model_run {
 static struct model_sums *model_run_start(struct model_run *mr, const struct tables_input *in) {
   size_t nm = in->cfg->nmodels;
   struct model_sums *sums = xcalloc(nm ? nm : 1, sizeof(*sums));
-  struct model_runner proto = {in, {in->ds, in->lk, in->cfg->half_life_days}, sums, 0, 1};
+  struct attr_ctx ctx = {in->ds, in->lk, in->cfg->half_life_days, in->fit, in->g->touch_chan};
+  struct model_runner proto = {in, ctx, sums, 0, 1};
   memset(mr, 0, sizeof(*mr));
   mr->proto = proto;
   mr->nworkers = in->jobs > 1 ? in->jobs - 1 : 0;
@@ -512,6 +514,8 @@ int tables_write(const struct tables_input *in, const char *dir, uint64_t *credi
   model_run_join(&mr);
   if (rc == 0)
     rc = write_sum_tables(in, sums, dir, err);
+  if (rc == 0 && in->fit)
+    rc = model_fit_write(in->cfg, in->g, in->fit, dir, err);
   sums_free(sums, in->cfg->nmodels);
   return rc;
 }
@@ -524,6 +528,8 @@ int tables_write_partial(const struct tables_input *in, const struct shard_heade
   struct model_sums *sums = model_run_start(&mr, in);
   int rc = write_shard_credits(in, &mr.proto.ctx, dir, rows, err);
   model_run_join(&mr);
+  if (rc == 0 && in->fit)
+    rc = shard_fit_write(dir, in->fit, err);
   if (rc == 0)
     rc = shard_sums_write(dir, hdr, sums, rows, err);
   *credit_rows = 0;
@@ -531,6 +537,33 @@ int tables_write_partial(const struct tables_input *in, const struct shard_heade
     *credit_rows += rows[m];
   sums_free(sums, nm);
   free(rows);
+  return rc;
+}
+
+/* model_fit.csv from the shards' fit.bin: every shard computed the fit from
+ * the whole data set, so they must agree bit for bit. */
+static int merge_fit(const struct tables_input *in, char *const *parts, unsigned nshards,
+                     const char *dir, struct strbuf *err) {
+  size_t n = in->g->nchannels;
+  struct dd_fit first, other;
+  int rc = shard_fit_read(parts[0], n, &first, err);
+  for (unsigned s = 1; rc == 0 && s < nshards; s++) {
+    rc = shard_fit_read(parts[s], n, &other, err);
+    if (rc == 0 &&
+        (other.njourneys != first.njourneys || other.nconv != first.nconv ||
+         memcmp(&other.p, &first.p, sizeof first.p) != 0 ||
+         memcmp(other.journeys, first.journeys, n * sizeof(uint64_t)) != 0 ||
+         memcmp(other.conversions, first.conversions, n * sizeof(uint64_t)) != 0 ||
+         memcmp(other.re, first.re, n * sizeof(double)) != 0 ||
+         memcmp(other.phi, first.phi, n * sizeof(double)) != 0)) {
+      strbuf_addf(err, "%s/%s: the fit differs from shard 0's", parts[s], SHARD_FIT);
+      rc = -1;
+    }
+    dd_fit_release(&other);
+  }
+  if (rc == 0)
+    rc = model_fit_write(in->cfg, in->g, &first, dir, err);
+  dd_fit_release(&first);
   return rc;
 }
 
@@ -553,6 +586,8 @@ int tables_merge(const struct tables_input *in, const struct shard_header *hdr,
     rc = shard_sums_read(parts[s], &want, in->r->n, in->g->ncamp_groups, in->g->nchannels, sums,
                          expected, err);
   }
+  if (rc == 0 && model_fit_wanted(in->cfg))
+    rc = merge_fit(in, parts, n, dir, err);
   if (rc == 0)
     rc = merge_credits(in, parts, n, expected, dir, credit_rows, err);
   if (rc == 0)

@@ -11,12 +11,15 @@
 #include <string.h>
 
 #include "etl/attribute/attr_setup.h"
-#include "etl/common/exitcodes.h"
+#include "etl/attribute/model_fit.h"
 #include "etl/attribute/shard.h"
-#include "etl/common/stage_log.h"
 #include "etl/attribute/opportunities_table.h"
 #include "etl/attribute/tables.h"
+#include "etl/common/exitcodes.h"
+#include "etl/common/stage_log.h"
+#include "transforms/datadriven.h"
 #include "transforms/link.h"
+#include "transforms/base/xalloc.h"
 
 #define PROG "etl-attribute"
 #define MAX_JOBS 1024
@@ -29,7 +32,10 @@ static const char usage_text[] =
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
-    "touch_credits.csv.gz, reconciliation.csv and opportunities.csv into DIR.\n"
+    "touch_credits.csv.gz, reconciliation.csv and opportunities.csv into DIR,\n"
+    "and model_fit.csv when the models hold markov or shapley (their fit is\n"
+    "learned from the whole data set up to --as-of, whatever the range or\n"
+    "shard).\n"
     "\n"
     "With --shard I/N, only shard I (from 0) of N: the opportunities\n"
     "[I*n/N, (I+1)*n/N) of the n in the data set (sorted by id), with every\n"
@@ -61,6 +67,8 @@ struct state {
   struct attr_setup su;
   struct linkage lk;
   uint8_t *cover;
+  bool fitted;       /* markov or shapley among the models */
+  struct dd_fit fit; /* their fit, when fitted */
 };
 
 #define usage_error(...) attr_usage_error(PROG, __VA_ARGS__)
@@ -140,6 +148,37 @@ static void restrict_to_shard(struct state *st) {
       st->cover[o] = 0;
 }
 
+/* The opportunities to link: the covered ones and, for the fit of the
+ * data-driven models, every closed one (contract §4.1: journeys come from
+ * all the data, not only the range or the shard). Caller frees. */
+static uint8_t *link_selection(const struct state *st) {
+  const struct dataset *ds = &st->su.ds;
+  uint8_t *select = xcalloc(ds->nopps ? ds->nopps : 1, 1);
+  for (size_t o = 0; o < ds->nopps; o++)
+    select[o] = st->cover[o] || (st->fitted && (ds->opps[o].flags & DS_OPP_CLOSED));
+  return select;
+}
+
+/* Links the opportunities and, with markov or shapley, learns their fit
+ * (logged with --verbose: the journeys and how long the fit took). */
+static void link_and_fit(struct state *st) {
+  struct attr_setup *su = &st->su;
+  st->fitted = model_fit_wanted(&su->cfg);
+  uint8_t *select = link_selection(st);
+  linkage_build(&st->lk, &su->ds, su->as_of, su->cfg.lookback_days, su->cfg.account_based,
+                select);
+  free(select);
+  if (!st->fitted)
+    return;
+  double t0 = stage_log_seconds();
+  dd_fit_build(&st->fit, &su->ds, &st->lk, su->groups.touch_chan, su->groups.nchannels,
+               su->as_of, su->cfg.account_based);
+  if (stage_log_level_from_env() >= STAGE_LOG_VERBOSE)
+    stage_log_line(PROG, "data-driven fit: %llu journeys, %llu converting, p = %.6f, %.3f s",
+                   (unsigned long long)st->fit.njourneys, (unsigned long long)st->fit.nconv,
+                   st->fit.p, stage_log_seconds() - t0);
+}
+
 static int write_outputs(struct state *st, const struct tables_input *in, uint64_t *rows) {
   struct strbuf err = STRBUF_INIT;
   struct shard_header hdr;
@@ -173,10 +212,9 @@ static int run(struct state *st) {
   st->cover = coverage_build(&su->ds, &su->range);
   if (st->opt.sharded)
     restrict_to_shard(st);
-  linkage_build(&st->lk, &su->ds, su->as_of, su->cfg.lookback_days, su->cfg.account_based,
-                st->cover);
-  struct tables_input in = {&su->cfg, &su->ds,   &st->lk,  &su->groups,
-                            &su->range, &su->base, st->cover, st->opt.jobs};
+  link_and_fit(st);
+  struct tables_input in = {&su->cfg,   &su->ds,   &st->lk,      &su->groups, &su->range,
+                            &su->base,  st->cover, st->opt.jobs, st->fitted ? &st->fit : NULL};
   if ((rc = write_outputs(st, &in, &rows)) >= 0)
     return rc;
   if (st->opt.range_file && (rc = attr_write_range_file(PROG, st->opt.range_file, &su->range)) >= 0)
@@ -209,6 +247,7 @@ int main(int argc, char **argv) {
   if ((rc = attr_setup_load(&st.su, &a)) < 0)
     rc = run(&st);
   linkage_release(&st.lk);
+  dd_fit_release(&st.fit);
   free(st.cover);
   attr_setup_release(&st.su);
   return rc;

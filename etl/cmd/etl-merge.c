@@ -23,9 +23,10 @@ static const char usage_text[] =
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
     "attribution_by_channel.csv, touch_credits.csv.gz, reconciliation.csv and\n"
-    "opportunities.csv into --out DIR, byte-identical to an unsharded\n"
-    "etl-attribute. The config, data set, --as-of, --from and --to must be\n"
-    "those the shards ran with.\n"
+    "opportunities.csv (and model_fit.csv with markov or shapley among the\n"
+    "models) into --out DIR, byte-identical to an unsharded etl-attribute.\n"
+    "The config, data set, --as-of, --from and --to must be those the shards\n"
+    "ran with.\n"
     "\n"
     "  -c, --config CONF    pipeline.conf\n"
     "  --dataset FILE       dataset.bin written by etl-normalize\n"
@@ -106,7 +107,8 @@ static int run(const struct options *o, struct attr_setup *su) {
   if ((rc = attr_make_dir(PROG, o->out)) >= 0)
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
-  struct tables_input in = {&su->cfg, &su->ds, NULL, &su->groups, &su->range, &su->base, NULL, 1};
+  struct tables_input in = {&su->cfg,   &su->ds,   NULL, &su->groups, &su->range,
+                            &su->base, NULL,      1,    NULL};
   uint64_t opp_rows;
   if (tables_merge(&in, &hdr, o->partials, o->out, &rows, &err) != 0 ||
       opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->out, &opp_rows,

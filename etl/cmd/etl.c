@@ -1,7 +1,8 @@
 /* etl: the driver (CONTRACT §6, STAGES.md "etl (driver)"). Parses the
  * command line, loads the config, then chains the stage programs
- * etl-normalize and etl-attribute in hidden folders of out_dir and publishes
- * their tables atomically with a manifest; `etl check` hands over to
+ * etl-normalize and etl-attribute in hidden folders of out_dir, has
+ * etl-report write report.html beside their tables, and publishes them
+ * atomically with a manifest; `etl check` hands over to
  * `etl-normalize --check`. With --shards N the attribution runs as N shard
  * tasks and etl-merge, locally (executor_local.h) or as Slurm jobs
  * (executor_slurm.h). The pieces live in the library: run_stage.h
@@ -51,6 +52,7 @@
 #define NORMALIZE "etl-normalize"
 #define ATTRIBUTE "etl-attribute"
 #define MERGE "etl-merge"
+#define REPORT "etl-report"
 #define MANIFEST_NAME "manifest.json"
 
 static const char usage_text[] =
@@ -62,7 +64,8 @@ static const char usage_text[] =
     "       etl --help | --version\n"
     "\n"
     "`etl run` runs etl-normalize, then etl-attribute, and publishes their tables\n"
-    "atomically into <out_dir>/<from>_<to>/ with a manifest.json.\n"
+    "atomically into <out_dir>/<from>_<to>/ with report.html (etl-report) and a\n"
+    "manifest.json.\n"
     "`etl check` loads the config and runs `etl-normalize --check`, which opens\n"
     "every input and checks its header.\n"
     "\n"
@@ -575,28 +578,52 @@ static int read_range(struct driver *d) {
   return rc;
 }
 
-/* Copies rejects.csv beside the tables and writes the manifest. */
+/* (Re)writes the stage folder's manifest.json listing every other file of
+ * the folder as an output. */
+static int write_manifest(struct driver *d) {
+  char *path = xasprintf("%s/%s", d->pub.stage_path, MANIFEST_NAME);
+  int rc = 0;
+  strbuf_reset(&d->err);
+  if (unlink(path) < 0 && errno != ENOENT) {
+    strbuf_addf(&d->err, "cannot replace '%s': %s", path, strerror(errno));
+    rc = -1;
+  }
+  manifest_clear_outputs(&d->manifest);
+  if (rc < 0 || manifest_scan_outputs(&d->manifest, d->pub.stage_path, MANIFEST_NAME, &d->err) < 0 ||
+      manifest_write(&d->manifest, path, &d->err) < 0) {
+    error("%s", strbuf_str(&d->err));
+    rc = ETL_EXIT_IO;
+  }
+  free(path);
+  return rc;
+}
+
+/* etl-report writes report.html into the stage folder from the tables and
+ * the first manifest (for the run's inputs, as_of, range and digest). */
+static int run_report(struct driver *d) {
+  const char *argv[] = {REPORT, "--dir", d->pub.stage_path, "-c", d->opt.config, NULL};
+  return run_one(d, REPORT, argv);
+}
+
+/* Copies rejects.csv beside the tables, writes the manifest, runs
+ * etl-report, then writes the manifest again with report.html among the
+ * outputs, so the page is published, and checksummed, like every table. */
 static int stage_outputs(struct driver *d) {
   char *rejects = xasprintf("%s/rejects.csv", d->run_dir);
   char *inputs = xasprintf("%s/inputs.tsv", d->run_dir);
-  char *manifest = xasprintf("%s/%s", d->pub.stage_path, MANIFEST_NAME);
   int rc = ETL_EXIT_IO;
   strbuf_reset(&d->err);
   manifest_set_currency(&d->manifest, d->config.currency);
   if (publish_copy_to_stage(&d->pub, rejects, "rejects.csv", &d->err) < 0 ||
-      manifest_read_inputs(&d->manifest, inputs, &d->err) < 0 ||
-      manifest_scan_outputs(&d->manifest, d->pub.stage_path, MANIFEST_NAME, &d->err) < 0)
+      manifest_read_inputs(&d->manifest, inputs, &d->err) < 0)
     error("%s", strbuf_str(&d->err));
   else if (manifest_set_run(&d->manifest, ATTR_VERSION, d->opt.config, d->as_of, &d->err) < 0) {
     error("%s", strbuf_str(&d->err));
     rc = ETL_EXIT_USAGE; /* the config went away during the run */
-  } else if (manifest_write(&d->manifest, manifest, &d->err) < 0)
-    error("%s", strbuf_str(&d->err));
-  else
-    rc = 0;
+  } else if (!(rc = write_manifest(d)) && !(rc = interrupted(d)) && !(rc = run_report(d)))
+    rc = write_manifest(d);
   free(rejects);
   free(inputs);
-  free(manifest);
   return rc;
 }
 

@@ -155,7 +155,8 @@ static int cmp_reject(const void *a, const void *b) {
 }
 
 int reject_log_write(struct reject_log *log, const char *path, bool bom, struct strbuf *err) {
-  qsort(log->items, log->n, sizeof(*log->items), cmp_reject);
+  if (log->n > 1) /* qsort(NULL, 0, ...) is undefined: a run without rejects has no array */
+    qsort(log->items, log->n, sizeof(*log->items), cmp_reject);
   struct csv_out *o;
   if (csv_out_open(&o, path, false, bom, err) != 0)
     return -1;

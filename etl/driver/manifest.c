@@ -440,6 +440,12 @@ int manifest_scan_outputs(struct manifest *m, const char *dir, const char *skip,
   return rc;
 }
 
+void manifest_clear_outputs(struct manifest *m) {
+  for (size_t i = 0; i < m->noutputs; i++)
+    free(m->outputs[i].name);
+  m->noutputs = 0;
+}
+
 /* --- JSON ---------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no

@@ -80,6 +80,10 @@ int manifest_read_inputs(struct manifest *m, const char *path, struct strbuf *er
 int manifest_scan_outputs(struct manifest *m, const char *dir, const char *skip,
                           struct strbuf *err);
 
+/* Forgets every output (to scan the folder again after another file was
+ * written into it). */
+void manifest_clear_outputs(struct manifest *m);
+
 /* The JSON text, ending in a newline. */
 void manifest_format(const struct manifest *m, struct strbuf *out);
 /* Writes manifest_format's text to path (created, must not exist) and

@@ -170,7 +170,32 @@ printf 'model,opportunities\r\nlinear,%s\r\n' "$tag" >"$out/reconciliation.csv"
 printf '%s\n' "${FAKE_RANGE:-2024-01-01_2024-12-31}" >"$range"
 echo "etl-attribute: 1 models, 4 opportunities" >&2
 EOF
-chmod +x "$stages/etl-normalize" "$stages/etl-attribute"
+cat >"$stages/etl-report" <<'EOF'
+#!/usr/bin/env bash
+# Fake etl-report: FAKE_REPORT = ok | fail. Writes report.html into --dir
+# once the tables and a first manifest.json are there.
+set -euo pipefail
+printf '%s\n' "etl-report $*" >>"$FAKE_LOG"
+dir= conf=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --dir) dir=$2; shift 2 ;;
+    -c) conf=$2; shift 2 ;;
+    *) echo "fake etl-report: unexpected argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -f "$conf" ] || { echo "fake etl-report: no config $conf" >&2; exit 2; }
+for f in manifest.json reconciliation.csv rejects.csv; do
+  [ -f "$dir/$f" ] || { echo "fake etl-report: no $f in $dir" >&2; exit 1; }
+done
+grep -q '"as_of"' "$dir/manifest.json" || { echo "fake etl-report: manifest without as_of" >&2; exit 1; }
+if [ "${FAKE_REPORT:-ok}" = fail ]; then
+  echo "etl-report: reconciliation.csv:2: bad" >&2
+  exit 1
+fi
+printf '<!DOCTYPE html><title>%s</title>\n' "${FAKE_TAG:-one}" >"$dir/report.html"
+EOF
+chmod +x "$stages/etl-normalize" "$stages/etl-attribute" "$stages/etl-report"
 
 export ETL_STAGE_DIR=$stages FAKE_DIR=$scratch FAKE_LOG=$scratch/stages.log
 : >"$FAKE_LOG"
@@ -242,14 +267,15 @@ has bad_config.err 'typo.conf:2'
 # --- a successful run ---------------------------------------------------------
 
 expect first "exit 0" "$etl" run --as-of 2025-01-15T10:00:00Z
-[ "$(cat "$scratch/first.out")" = "etl: published 5 tables to out/$range" ] || fail "stdout: $(cat "$scratch/first.out")"
+[ "$(cat "$scratch/first.out")" = "etl: published 6 tables to out/$range" ] || fail "stdout: $(cat "$scratch/first.out")"
 has first.err "^etl: $ts_re etl-normalize done in [0-9]+\.[0-9]{2} s$"
 has first.err "^etl: $ts_re etl-attribute done in [0-9]+\.[0-9]{2} s$"
+has first.err "^etl: $ts_re etl-report done in [0-9]+\.[0-9]{2} s$"
 has first.err '^etl-normalize: crm_export.zip:Lead.csv: 61 read' # stage stderr passes through
 lacks first.err 'running'
 pub=out/$range
 for f in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz \
-         reconciliation.csv rejects.csv manifest.json; do
+         reconciliation.csv rejects.csv report.html manifest.json; do
   [ -f "$pub/$f" ] || fail "missing $pub/$f"
 done
 cmp -s "$pub/rejects.csv" <(printf 'source,line,entity,id,field,severity,reason\r\nLead.csv,3,Lead,00Q1,Email,warning,"bad ""email"""\r\n') \
@@ -261,6 +287,10 @@ work=$(sed -n 's/^etl-normalize -c pipeline.conf --work \(out\/\.work-[0-9]*-[0-
 stage_re="out/\.stage-[0-9]+-[0-9a-f]{8}"
 grep -qxE "etl-attribute -c pipeline.conf --dataset $work/dataset.bin --out $stage_re --as-of 2025-01-15T10:00:00Z --range-file $work/range" "$FAKE_LOG" \
   || fail "attribute argv: $(cat "$FAKE_LOG")"
+# the report runs last, on the stage folder, before the publish
+grep -qxE "etl-report --dir $stage_re -c pipeline.conf" "$FAKE_LOG" || fail "report argv: $(cat "$FAKE_LOG")"
+[ "$(tail -n 1 "$FAKE_LOG" | cut -d' ' -f1)" = etl-report ] || fail "etl-report did not run last: $(cat "$FAKE_LOG")"
+grep -qx '<!DOCTYPE html><title>one</title>' "$pub/report.html" || fail "report.html not published"
 
 # manifest.json: keys in order, values checked against the files themselves
 m=$pub/manifest.json
@@ -282,7 +312,7 @@ outputs=$(awk '/^  "outputs"/{on=1} /^  "stages"/{on=0} on && /"(name|bytes|rows
           | sed -E 's/^ *"[a-z0-9_]+": "?([^",]*)"?,?$/\1/' | paste -d' ' - - - -)
 want=""
 for f in attribution_by_campaign.csv:3 attribution_by_channel.csv:2 reconciliation.csv:1 \
-         rejects.csv:1 touch_credits.csv.gz:4; do
+         rejects.csv:1 report.html:0 touch_credits.csv.gz:4; do
   n=${f%%:*}
   want+="$n $(stat -c %s "$pub/$n") ${f##*:} $(sha256sum "$pub/$n" | cut -c1-64)"$'\n'
 done
@@ -309,7 +339,7 @@ grep -qE -- "--as-of $as_of --from 2024-01-01 --to 2024-12-31 --jobs 8 --range-f
 # --quiet and --verbose
 expect quiet "exit 0" "$etl" run -q --as-of 2025-01-15
 lacks quiet.err '^etl: '
-has quiet.out "^etl: published 5 tables to out/$range$"
+has quiet.out "^etl: published 6 tables to out/$range$"
 grep -q -- '--as-of 2025-01-15 ' "$FAKE_LOG" || fail "--as-of not passed as given"
 expect long_as_of "exit 0" "$etl" run -q --as-of 2025-01-15T10:00:00.123456789012+05:30
 grep -q -- '--as-of 2025-01-15T10:00:00.123456789012+05:30 ' "$FAKE_LOG" || fail "long --as-of not passed as given"
@@ -363,6 +393,12 @@ unchanged attribute_fails
 expect bad_range "exit 3" env FAKE_ATTRIBUTE=badrange FAKE_TAG=three "$etl" run
 has bad_range.err "range '\.\./escape' is not of the form YYYY-MM-DD_YYYY-MM-DD"
 unchanged bad_range
+
+expect report_fails "exit 1" env FAKE_REPORT=fail FAKE_TAG=three "$etl" run
+has report_fails.err '^etl: stage etl-report failed with exit status 1$'
+has report_fails.err '^etl-report: reconciliation.csv:2: bad'
+lacks report_fails.out 'published'
+unchanged report_fails
 [ ! -e escape ] || fail "a bad range escaped out_dir"
 
 expect no_stages "exit 2" env ETL_STAGE_DIR="$scratch/nowhere" "$etl" run

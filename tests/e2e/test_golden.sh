@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end golden test on fixtures/: the normalize stage's data set dump
 # and rejects.csv, and every published table, must equal the files in
-# fixtures/expected/. After a deliberate change, regenerate them with
+# fixtures/expected/; with the data-driven models (models = linear, markov,
+# shapley), every table and model_fit.csv must equal the files in
+# fixtures/expected-datadriven/. After a deliberate change, regenerate them with
 #   UPDATE_GOLDEN=1 ctest -R golden   (then review the diff before committing)
 . "$(dirname "$0")/lib.sh"
 EXPECTED="$FIXTURES/expected"
@@ -41,3 +43,17 @@ done
 gzip -dc "$published/touch_credits.csv.gz" >touch_credits.csv
 compare touch_credits.csv touch_credits.csv
 echo "golden: $(basename "$published") matches fixtures/expected"
+
+# --- the data-driven models -------------------------------------------------
+EXPECTED="$FIXTURES/expected-datadriven"
+make_conf "$SCRATCH/datadriven" "models = linear, markov, shapley"
+cd "$SCRATCH/datadriven"
+"$ETL" run -c pipeline.conf --as-of "$AS_OF" --quiet >run.out 2>run.err
+published=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
+mkdir -p "$EXPECTED"
+for t in attribution_by_campaign.csv attribution_by_channel.csv reconciliation.csv model_fit.csv; do
+  compare "$t" "$published/$t"
+done
+gzip -dc "$published/touch_credits.csv.gz" >touch_credits.csv
+compare touch_credits.csv touch_credits.csv
+echo "golden: the data-driven models match fixtures/expected-datadriven"

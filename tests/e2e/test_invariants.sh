@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Invariants on every run of the test data (check_invariants.c): credits sum
 # to each opportunity's value, reconciliation is exact, and the by-campaign
-# and by-channel tables agree per model and period. Run on the fixtures with
-# the default config, with account_based linking, with weekly and fiscal
-# quarterly periods, and over a part of the data, so that every code path is
-# covered. opportunities.csv ties to reconciliation and to the credits.
+# and by-channel tables agree per model and period; the data-driven models'
+# weights and model_fit.csv hold together. Run on the fixtures with the
+# default config, with account_based linking, with weekly and fiscal
+# quarterly periods, over a part of the data, and with markov and shapley,
+# so that every code path is covered. opportunities.csv ties to
+# reconciliation and to the credits.
 . "$(dirname "$0")/lib.sh"
 
 RANGE=() # --from/--to of the next run_case, if any
@@ -30,6 +32,8 @@ run_case account_based "account_based = true"
 run_case weekly "period = week"
 run_case fiscal "period = quarter" "fiscal_year_start_month = 2"
 run_case daily_lookback "period = day" "lookback_days = 30"
+run_case datadriven "models = linear, markov, time_decay, shapley"
+run_case datadriven_account "models = shapley, markov" "account_based = true" "period = week"
 # a range that leaves out deals created before it but won in it, and deals
 # created in it but won after it: opportunities.csv still ties to reconciliation
 RANGE=(--from 2024-06-10 --to 2024-11-03)

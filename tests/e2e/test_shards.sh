@@ -1,13 +1,14 @@
 # End-to-end test of sharded runs with the local executor (README "Running
 # on a cluster"): on the fixtures, `etl run --shards N` publishes tables
 # byte-identical to the unsharded run for N = 1, 2, 4, 8 and more shards
-# than opportunities, under several configurations and a --from/--to range;
+# than opportunities, under several configurations and a --from/--to range,
+# the data-driven models (markov, shapley: their fit is global) included;
 # a failing shard task fails the run and publishes nothing; etl-attribute
 # --shard and etl-merge refuse bad options and foreign or damaged partials.
 . "$(dirname "$0")/lib.sh"
 
 TABLES="attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz reconciliation.csv
-  opportunities.csv rejects.csv"
+  opportunities.csv rejects.csv model_fit.csv"
 
 published() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*'; }
 
@@ -15,7 +16,8 @@ published() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*'; }
 same_tables() {
   local t
   [ "$(basename "$1")" = "$(basename "$2")" ] || fail "ranges differ: $1 $2"
-  for t in $TABLES; do
+  for t in $TABLES report.html; do
+    [ "$t" = model_fit.csv ] && [ ! -e "$1/$t" ] && [ ! -e "$2/$t" ] && continue
     cmp -s "$1/$t" "$2/$t" || fail "$t differs: $1 vs $2"
   done
 }
@@ -48,6 +50,10 @@ check_config week "1 2 4 8" "" "period = week"
 check_config account "1 2 4 8" "" "account_based = true"
 check_config bom_fiscal "1 2 4 8" "" "excel_bom = true" "fiscal_year_start_month = 4" "period = quarter"
 check_config range "1 2 4 8" "--from 2024-02-10 --to 2024-11-03"
+dd="models = first_touch, time_decay, markov, shapley, primary_campaign"
+check_config datadriven "1 2 3 8 50" "" "$dd"
+check_config datadriven_range "2 4" "--from 2024-06-01 --to 2024-12-31" "$dd" "account_based = true"
+[ -f "$(published "$SCRATCH/datadriven/base")/model_fit.csv" ] || fail "datadriven: no model_fit.csv"
 
 # --- the sharded stages' messages and the merge stage in the manifest ----------
 
@@ -111,7 +117,7 @@ expect_exit 0 "$B/etl-attribute" "${common[@]}" --out st/full --range-file st/fu
 expect_exit 0 "$B/etl-merge" "${common[@]}" --partials st/parts --shards 2 --out st/merged \
   --range-file st/merged.range
 for t in $TABLES; do
-  [ "$t" = rejects.csv ] && continue
+  [ "$t" = rejects.csv ] || [ "$t" = model_fit.csv ] && continue
   cmp -s "st/full/$t" "st/merged/$t" || fail "etl-merge: $t differs"
 done
 cmp -s st/full.range st/merged.range || fail "etl-merge: range file differs"
@@ -137,4 +143,29 @@ cp st/parts/0/sums.bin st/cut/1/sums.bin
 cp st/parts/1/credits-0.bin st/cut/1/credits-0.bin
 expect_exit 3 "$B/etl-merge" "${common[@]}" --partials st/cut --shards 2 --out st/m
 grep -q 'written for another run or shard (shard 0/2' "$SCRATCH/last.err" || fail "shard 0's sums accepted as shard 1's"
+
+# the fit: each shard hands its own to etl-merge, which writes model_fit.csv
+# and refuses shards that disagree or lack one
+cd "$SCRATCH/datadriven"
+mkdir -p dd/work dd/parts
+"$B/etl-normalize" -c pipeline.conf --work dd/work 2>/dev/null
+common=(-c pipeline.conf --dataset dd/work/dataset.bin --as-of "$AS_OF")
+expect_exit 0 "$B/etl-attribute" "${common[@]}" --shard 0/2 --partial dd/parts/0
+expect_exit 0 "$B/etl-attribute" "${common[@]}" --shard 1/2 --partial dd/parts/1
+expect_exit 0 "$B/etl-attribute" "${common[@]}" --out dd/full
+[ -f dd/parts/1/fit.bin ] || fail "shard 1 wrote no fit.bin"
+expect_exit 0 "$B/etl-merge" "${common[@]}" --partials dd/parts --shards 2 --out dd/merged
+cmp -s dd/full/model_fit.csv dd/merged/model_fit.csv || fail "etl-merge: model_fit.csv differs"
+cp -r dd/parts dd/other
+f=dd/other/1/fit.bin
+# flip one bit of the last double (shard 1's Shapley value of the last channel)
+last=$(($(stat -c %s "$f") - 1))
+byte=$(od -An -tu1 -j "$last" -N1 "$f" | tr -d ' ')
+printf "$(printf '\\%03o' $((byte ^ 1)))" | dd of="$f" bs=1 seek="$last" conv=notrunc 2>/dev/null
+expect_exit 3 "$B/etl-merge" "${common[@]}" --partials dd/other --shards 2 --out dd/m
+grep -q 'dd/other/1/fit.bin: the fit differs from shard 0' "$SCRATCH/last.err" || fail "differing fits merged"
+rm dd/other/1/fit.bin
+expect_exit 3 "$B/etl-merge" "${common[@]}" --partials dd/other --shards 2 --out dd/m
+grep -q 'dd/other/1/fit.bin: No such file' "$SCRATCH/last.err" || fail "missing fit merged"
+[ ! -e dd/m/model_fit.csv ] || fail "model_fit.csv written from disagreeing shards"
 echo "shards: all cases passed"

@@ -67,7 +67,9 @@ listing_ok() { # every entry of out_dir is .lock, RANGE or a hidden run folder
   done < <(ls -A "$OUT")
 }
 
-tables_digest() { tree_digest "$1" | grep -v ' ./manifest.json$'; }
+# the tables but manifest.json and report.html, which hold the config's
+# digest (the runs' configs differ by out_dir); those two are checked whole
+tables_digest() { tree_digest "$1" | grep -v -e ' ./manifest.json$' -e ' ./report.html$'; }
 
 # child_of PID: the first child pid of PID, or empty.
 child_of() {
@@ -153,7 +155,8 @@ finish_kill() { # finish_kill LABEL: reaps the killed driver, checks out_dir
   if [ "$now" = "$snapshot" ]; then
     state=old
   elif [ "$(tables_digest "$OUT/$range")" = "$new_tables" ] && [ -s "$OUT/$range/manifest.json" ] &&
-    [ "$(tail -c 2 "$OUT/$range/manifest.json")" = "}" ]; then
+    [ "$(tail -c 2 "$OUT/$range/manifest.json")" = "}" ] &&
+    [ "$(tail -c 8 "$OUT/$range/report.html")" = "</html>" ]; then
     state=new
   else
     fail "$label: the published range is neither the old one nor a complete new one"

@@ -1,7 +1,8 @@
 # End-to-end test of `etl run --executor slurm` on a real Slurm: a
 # single-node cluster (munged, slurmctld, slurmd) on localhost in the
 # scratch folder, started here and stopped by PID whatever happens.
-#  1. --shards 4 on the fixtures gives tables byte-identical to a local run;
+#  1. --shards 4 on the fixtures gives tables byte-identical to a local run
+#     (every model, the data-driven ones and model_fit.csv included);
 #  2. a shard task that fails: the run fails with its status, names the task
 #     and its log, cancels the merge job and publishes nothing;
 #  3. a failing etl-normalize job, and sbatch refusing a job.
@@ -118,10 +119,11 @@ done
 
 # --- 1. slurm --shards 4 equals the local run ---------------------------------
 
-make_conf "$SCRATCH/local"
+all_models="models = first_touch, last_touch, linear, u_shaped, w_shaped, full_path, time_decay, primary_campaign, j_shaped, markov, shapley"
+make_conf "$SCRATCH/local" "$all_models"
 (cd "$SCRATCH/local" && "$ETL" run -q --as-of "$AS_OF" >run.out 2>run.err) ||
   fail "local run failed: $(cat "$SCRATCH/local/run.err")"
-make_conf "$SCRATCH/slurm"
+make_conf "$SCRATCH/slurm" "$all_models"
 cd "$SCRATCH/slurm"
 mkdir shared
 expect_exit 0 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 4 --work-dir shared \
@@ -134,7 +136,7 @@ local_pub=$(find "$SCRATCH/local/out" -mindepth 1 -maxdepth 1 -type d ! -name '.
 slurm_pub=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
 [ "$(basename "$local_pub")" = "$(basename "$slurm_pub")" ] || fail "ranges differ: $local_pub $slurm_pub"
 for t in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz \
-         reconciliation.csv opportunities.csv rejects.csv; do
+         reconciliation.csv opportunities.csv rejects.csv model_fit.csv; do
   cmp "$local_pub/$t" "$slurm_pub/$t" || fail "$t differs between the local and the slurm run"
 done
 grep -q '"name": "etl-merge"' "$slurm_pub/manifest.json" || fail "manifest lacks the merge stage"
@@ -192,7 +194,7 @@ echo "normalize failure and sbatch refusal reported"
 
 slow="$SCRATCH/slow_stages"
 mkdir "$slow"
-for p in etl etl-normalize etl-attribute etl-merge; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
+for p in etl etl-normalize etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
 mv "$slow/etl-normalize" "$slow/etl-normalize.real"
 printf '#!/bin/sh\nsleep 60\nexec "$(dirname "$0")/etl-normalize.real" "$@"\n' >"$slow/etl-normalize"
 chmod +x "$slow/etl-normalize"

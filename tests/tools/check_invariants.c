@@ -14,7 +14,16 @@
  *    model; each row's pipeline and revenue = the sums of its credits under
  *    every model; eligible_touches = its touch rows under every touch
  *    model; linked_people = its links (plus, with the config's
- *    account_based, the people of its account).
+ *    account_based, the people of its account);
+ *  - data-driven models (markov, shapley, contract §4.1): the weights of an
+ *    opportunity sum to 1 within 1e-9 before printing (so the printed ones
+ *    within k * 5e-7 + 1e-9 for k touches), and touches of one channel
+ *    share its part equally (equal printed weights);
+ *  - model_fit.csv, present exactly when a data-driven model is: `(all)`
+ *    first, channels bytewise, conversions <= journeys <= all journeys,
+ *    RE and p in [0, 1], Shapley values summing to the conversions, the
+ *    shares summing to 1 (within n * 5e-7 + 1e-9 for n printed shares)
+ *    and empty only when every value is 0.
  * Reads the tables with the pipeline's own CSV reader. Exit 0 when all hold,
  * 1 with one line per violation otherwise. */
 #include <inttypes.h>
@@ -80,12 +89,44 @@ struct opp_sum {
   int64_t pipeline, revenue;
   double weight;
   int64_t rows, touch_rows; /* all rows; rows with a touch (not primary_campaign's) */
+  bool datadriven;          /* markov or shapley */
+  bool uneven;              /* two touches of one channel with different weights */
 };
 
 struct credit_sums {
   struct opp_sum *v; /* sorted by key */
   size_t n;
 };
+
+static bool is_datadriven(const char *model) {
+  return strcmp(model, "markov") == 0 || strcmp(model, "shapley") == 0;
+}
+
+/* The weights seen per channel within the current (model, opportunity). */
+struct chan_weight {
+  char *channel, *weight;
+};
+static struct chan_weight *chan_seen;
+static size_t nchan_seen, cap_chan_seen;
+
+static void seen_reset(void) {
+  for (size_t i = 0; i < nchan_seen; i++) {
+    free(chan_seen[i].channel);
+    free(chan_seen[i].weight);
+  }
+  nchan_seen = 0;
+}
+
+/* False when channel already had another weight in this opportunity. */
+static bool seen_same(const char *channel, const char *weight) {
+  for (size_t i = 0; i < nchan_seen; i++)
+    if (strcmp(chan_seen[i].channel, channel) == 0)
+      return strcmp(chan_seen[i].weight, weight) == 0;
+  XGROW(chan_seen, cap_chan_seen, nchan_seen + 1);
+  chan_seen[nchan_seen].channel = xstrdup(channel);
+  chan_seen[nchan_seen++].weight = xstrdup(weight);
+  return true;
+}
 
 static int cmp_opp_sum(const void *a, const void *b) {
   return strcmp(((const struct opp_sum *)a)->key, ((const struct opp_sum *)b)->key);
@@ -114,7 +155,8 @@ static void check_touch_credits(const char *dir, const struct dataset *ds,
     return;
   }
   int cm = col(&t, "model"), co = col(&t, "opportunity_id"), cw = col(&t, "weight"),
-      cp = col(&t, "pipeline_credit"), cr = col(&t, "revenue_credit"), ct = col(&t, "touch_id");
+      cp = col(&t, "pipeline_credit"), cr = col(&t, "revenue_credit"), ct = col(&t, "touch_id"),
+      cc = col(&t, "channel");
   struct opp_sum *sums = NULL;
   size_t n = 0, cap = 0;
   struct etl_record rec;
@@ -126,10 +168,15 @@ static void check_touch_credits(const char *dir, const struct dataset *ds,
       sums[n].pipeline = sums[n].revenue = 0;
       sums[n].weight = 0;
       sums[n].rows = sums[n].touch_rows = 0;
+      sums[n].datadriven = is_datadriven(rec.fields[cm]);
+      sums[n].uneven = false;
       n++;
+      seen_reset();
     } else {
       free(key);
     }
+    if (sums[n - 1].datadriven && !seen_same(rec.fields[cc], rec.fields[cw]))
+      sums[n - 1].uneven = true;
     sums[n - 1].pipeline += cents(rec.fields[cp]);
     sums[n - 1].revenue += cents(rec.fields[cr]);
     sums[n - 1].weight += strtod(rec.fields[cw], NULL);
@@ -154,7 +201,14 @@ static void check_touch_credits(const char *dir, const struct dataset *ds,
     /* each printed weight is off by at most half a unit of its 6th decimal */
     if (fabs(sums[i].weight - 1.0) > 1e-4 + 5e-7 * (double)sums[i].rows)
       VIOLATION("%s: weights sum to %f", sums[i].key, sums[i].weight);
+    if (sums[i].datadriven && fabs(sums[i].weight - 1.0) > (double)sums[i].rows * 5e-7 + 1e-9)
+      VIOLATION("%s: %lld printed weights sum to %.9f, beyond their rounding", sums[i].key,
+                (long long)sums[i].rows, sums[i].weight);
+    if (sums[i].uneven)
+      VIOLATION("%s: touches of one channel with different weights", sums[i].key);
   }
+  seen_reset();
+  free(chan_seen);
   out->v = sums;
   out->n = n;
   printf("touch_credits: %zu (model, opportunity) groups checked\n", n);
@@ -329,7 +383,7 @@ static int64_t expected_people(const struct dataset *ds, size_t o, const size_t 
 static const struct opp_sum *find_credits(const struct credit_sums *cs, const char *model,
                                           const char *opp) {
   char *key = xasprintf("%s\t%s", model, opp);
-  struct opp_sum probe = {key, 0, 0, 0, 0, 0};
+  struct opp_sum probe = {.key = key};
   const struct opp_sum *hit = cs->n ? bsearch(&probe, cs->v, cs->n, sizeof(*cs->v), cmp_opp_sum)
                                     : NULL;
   free(key);
@@ -474,6 +528,109 @@ static void check_opportunities(const char *dir, const struct dataset *ds,
   printf("opportunities: %" PRId64 " rows checked (%s..%s)\n", tot.rows, from, to);
 }
 
+/* --- model_fit.csv ------------------------------------------------------------ */
+
+struct fit_model {
+  char name[32];
+  bool markov;
+  uint64_t journeys, conversions; /* the (all) row */
+  double all_value;
+  size_t nchan, nshares;
+  double sum_value, sum_share;
+  bool any_value;       /* a value printed non-zero */
+  char last[256];       /* previous channel, for the order */
+};
+
+static double num(const char *s) { return strtod(s, NULL); }
+
+static void fit_model_done(const struct fit_model *m) {
+  double slack = (double)m->nchan * 5e-7 + 1e-9;
+  if (m->nshares > 0 && m->nshares != m->nchan)
+    VIOLATION("model_fit %s: some shares empty, some not", m->name);
+  if (m->nshares > 0 && fabs(m->sum_share - 1.0) > slack)
+    VIOLATION("model_fit %s: shares sum to %.9f", m->name, m->sum_share);
+  if (m->nshares == 0 && m->any_value)
+    VIOLATION("model_fit %s: no share although a value is non-zero", m->name);
+  if (!m->markov && fabs(m->sum_value - m->all_value) > slack)
+    VIOLATION("model_fit %s: values sum to %.9f, not the %.0f conversions", m->name, m->sum_value,
+              m->all_value);
+  if (!m->markov && m->all_value != (double)m->conversions)
+    VIOLATION("model_fit %s: (all) value is not the number of conversions", m->name);
+}
+
+/* One channel row of model m. */
+static void fit_channel_row(struct fit_model *m, char **f) {
+  uint64_t j = strtoull(f[2], NULL, 10), c = strtoull(f[3], NULL, 10);
+  double v = num(f[4]);
+  if (m->nchan > 0 && strcmp(m->last, f[1]) >= 0)
+    VIOLATION("model_fit %s: channel '%s' after '%s'", m->name, f[1], m->last);
+  snprintf(m->last, sizeof m->last, "%s", f[1]);
+  if (j == 0 || c > j || j > m->journeys || c > m->conversions)
+    VIOLATION("model_fit %s %s: journeys %s, conversions %s", m->name, f[1], f[2], f[3]);
+  if (v < 0 || (m->markov && v > 1))
+    VIOLATION("model_fit %s %s: value %s", m->name, f[1], f[4]);
+  m->nchan++;
+  m->sum_value += v;
+  m->any_value |= v != 0;
+  if (f[5][0]) {
+    m->nshares++;
+    m->sum_share += num(f[5]);
+  }
+}
+
+/* Checks model_fit.csv; datadriven: reconciliation names markov or shapley. */
+static void check_model_fit(const char *dir, size_t datadriven) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/model_fit.csv", dir);
+  FILE *probe = fopen(path, "rb");
+  if (probe)
+    fclose(probe);
+  if (!probe) {
+    if (datadriven)
+      VIOLATION("model_fit.csv missing with %zu data-driven models", datadriven);
+    return;
+  }
+  struct table t;
+  if (open_table(&t, dir, "model_fit.csv") != 0) {
+    failures++;
+    return;
+  }
+  int cols[6] = {col(&t, "model"), col(&t, "channel"), col(&t, "journeys"),
+                 col(&t, "conversions"), col(&t, "value"), col(&t, "share")};
+  struct fit_model m = {.name = ""};
+  size_t models = 0;
+  struct etl_record rec;
+  while (etl_reader_next(t.r, &rec) == ETL_READ_OK) {
+    char *f[6];
+    for (int i = 0; i < 6; i++)
+      f[i] = rec.fields[cols[i]];
+    if (strcmp(f[0], m.name) != 0) {
+      if (models++)
+        fit_model_done(&m);
+      memset(&m, 0, sizeof m);
+      snprintf(m.name, sizeof m.name, "%s", f[0]);
+      m.markov = strcmp(f[0], "markov") == 0;
+      if (!is_datadriven(f[0]) || strcmp(f[1], "(all)") != 0 || f[5][0])
+        VIOLATION("model_fit: model %s does not start with its (all) row", f[0]);
+      m.journeys = strtoull(f[2], NULL, 10);
+      m.conversions = strtoull(f[3], NULL, 10);
+      m.all_value = num(f[4]);
+      if (m.conversions > m.journeys || (m.markov && (m.all_value < 0 || m.all_value > 1)))
+        VIOLATION("model_fit %s (all): %s journeys, %s conversions, value %s", f[0], f[2], f[3],
+                  f[4]);
+      continue;
+    }
+    fit_channel_row(&m, f);
+  }
+  if (models)
+    fit_model_done(&m);
+  etl_reader_free(t.r);
+  if (models != datadriven)
+    VIOLATION("model_fit.csv holds %zu models, reconciliation %zu data-driven ones", models,
+              datadriven);
+  printf("model_fit: %zu models checked\n", models);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3 && argc != 4) {
     fputs("usage: check_invariants OUT_DIR DATASET [CONFIG]\n", stderr);
@@ -500,6 +657,10 @@ int main(int argc, char **argv) {
   compare_totals("model", &cm, &hm);
   check_reconciliation(argv[1], &cm, &rr);
   check_opportunities(argv[1], &ds, argc == 4 ? &cfg : NULL, &cs, &rr);
+  size_t datadriven = 0;
+  for (size_t i = 0; i < rr.n; i++)
+    datadriven += is_datadriven(rr.v[i].model);
+  check_model_fit(argv[1], datadriven);
   credit_sums_free(&cs);
   for (size_t i = 0; i < rr.n; i++)
     free(rr.v[i].model);

@@ -652,6 +652,8 @@ static void test_custom_models(void) {
                "pipeline.conf:3: model \"u_shaped\": the name of a built-in model");
   expect_error(INPUT "[model \"Time_Decay\"]\nft = 1\n",
                "pipeline.conf:3: model \"Time_Decay\": the name of a built-in model");
+  expect_error(INPUT "[model \"markov\"]\nft = 1\n",
+               "pipeline.conf:3: model \"markov\": the name of a built-in model");
   expect_error(INPUT "[model \"a b\"]\nft = 1\n",
                "pipeline.conf:3: model \"a b\": a model name takes letters, digits, '_', '-' and '.'");
   expect_error(INPUT "[model \"m\"]\nft = 1\n[model \"m\"]\nlt = 1\n",
@@ -713,6 +715,10 @@ static void test_builtin_lookup(void) {
   CHECK(m.name == NULL && m.kind == MODEL_POSITION && m.weight[MS_OC] == 300000000);
   CHECK_STR(model_builtin("primary_campaign", &m), "primary_campaign");
   CHECK(m.kind == MODEL_PRIMARY_CAMPAIGN);
+  CHECK_STR(model_builtin("Markov", &m), "markov");
+  CHECK(m.kind == MODEL_MARKOV);
+  CHECK_STR(model_builtin("shapley", &m), "shapley");
+  CHECK(m.kind == MODEL_SHAPLEY);
   CHECK(model_builtin("j_shaped", &m) == NULL);
   CHECK(touch_kind_name_valid("a"));
   CHECK(touch_kind_name_valid("email_open"));
