@@ -228,7 +228,9 @@ static void finish_persons_and_opps(struct norm_state *st) {
 static void finish_touches_and_links(struct norm_state *st) {
   struct dataset *ds = st->ds;
   sort_pool = &ds->strings;
-  qsort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_dedup);
+  /* (qsort of an empty array may get a NULL pointer, which it must not) */
+  if (ds->ntouches > 1)
+    qsort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_dedup);
   size_t k = 0;
   for (size_t i = 0; i < ds->ntouches; i++) {
     const struct ds_touch *t = &ds->touches[i];
@@ -238,8 +240,10 @@ static void finish_touches_and_links(struct norm_state *st) {
     ds->touches[k++] = *t;
   }
   ds->ntouches = k;
-  qsort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_final);
-  qsort(ds->links, ds->nlinks, sizeof(*ds->links), cmp_link);
+  if (ds->ntouches > 1)
+    qsort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_final);
+  if (ds->nlinks > 1)
+    qsort(ds->links, ds->nlinks, sizeof(*ds->links), cmp_link);
   k = 0;
   for (size_t i = 0; i < ds->nlinks; i++)
     if (!k || cmp_link(&ds->links[i], &ds->links[k - 1]) != 0)

@@ -286,6 +286,7 @@ static void test_several_files(void) {
   strbuf_release(&got);
   CHECK_I64(ds.ncosts, 4);
   finish(&ds, &st, &conf, &err);
+  strbuf_release(&err);
 }
 
 /* The reject ratio is over the whole input: acts_2024-01 alone is 1 of 3
@@ -305,6 +306,7 @@ static void test_ratio_spans_files(void) {
             "duplicate marketoGUID (first kept row wins); acts_2024-02.csv:4: activityDate: "
             "'2024-02-30T00:00:00Z': no such day");
   finish(&ds, &st, &conf, &err);
+  strbuf_release(&err);
 }
 
 /* Two matches of an entity inside one part are a fault; an entity in no
