@@ -1,12 +1,12 @@
 /* Inputs as tables (see input_table.h). */
 #include "etl/input/input_table.h"
 
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/input/row_digest.h"
 #include "transforms/base/xalloc.h"
 #include "transforms/colmatch.h"
 #include "transforms/utf8.h"
@@ -21,6 +21,7 @@ static int open_reader(struct input_table *t, struct input_part *p, struct strbu
   case INPUT_PART_FILE: {
     struct etl_input_opts o = t->opts;
     o.null_is_empty = false; /* `null` is read here, after the raw cells are seen */
+    o.row_digests = t->ma;   /* the re-export rule needs them: on the parsing thread */
     return etl_reader_open_path(&t->r, p->path, NULL, &o, err);
   }
   case INPUT_PART_ENTRY:
@@ -141,8 +142,9 @@ static int open_part(struct input_table *t, struct strbuf *err) {
   const struct etl_record *h = etl_reader_header(t->r);
   t->nheader = h->nfields;
   free(t->known);
-  free(t->order);
-  t->order = NULL;
+  if (t->digester_ready) /* a new file has its own header order */
+    row_digester_release(&t->digester);
+  t->digester_ready = false;
   t->known = xcalloc(t->nheader + 1, sizeof(*t->known));
   bool missing = false;
   for (size_t k = 0; k < t->ncols; k++) {
@@ -187,7 +189,6 @@ static void table_init(struct input_table *t, const char *entity, const struct e
   t->ncols = nspecs;
   t->cols = xcalloc(nspecs ? nspecs : 1, sizeof(int));
   strbuf_init(&t->fixed);
-  strbuf_init(&t->dig);
 }
 
 int input_table_open(struct input_table *t, const char *entity, const struct etl_config *conf,
@@ -300,87 +301,16 @@ void input_table_keep(struct input_table *t, const char *id) {
 
 /* --- row digests ----------------------------------------------------------- */
 
-/* qsort has no context argument: the header being sorted. */
-static const struct etl_record *sort_header;
-
-static int cmp_fields(const void *a, const void *b) {
-  size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  size_t xn = sort_header->lens[x], yn = sort_header->lens[y];
-  int c = memcmp(sort_header->fields[x], sort_header->fields[y], xn < yn ? xn : yn);
-  if (c == 0 && xn != yn)
-    c = xn < yn ? -1 : 1;
-  return c ? c : (x < y ? -1 : x > y);
-}
-
-/* Appends n as 8 little-endian bytes (a length in a digest's input). */
-static void add_len(struct strbuf *sb, size_t n) {
-  unsigned char b[8];
-  for (int i = 0; i < 8; i++)
-    b[i] = (unsigned char)((uint64_t)n >> (8 * i));
-  strbuf_add(sb, b, 8);
-}
-
-static void sha256_of(struct input_table *t, const void *data, size_t n,
-                      unsigned char out[INPUT_DIGEST_LEN]) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestInit_ex2(t->md, t->sha256, NULL) != 1 || EVP_DigestUpdate(t->md, data, n) != 1 ||
-      EVP_DigestFinal_ex(t->md, md, &len) != 1 || len < INPUT_DIGEST_LEN) {
-    fputs("fatal: libcrypto SHA-256 failed\n", stderr);
-    exit(1);
-  }
-  memcpy(out, md, INPUT_DIGEST_LEN);
-}
-
-/* Once per file: the header fields in bytewise order of their names, and
- * the digest of that list of names (the file's "schema"), which starts every
- * row's digest input so that a row only needs its values. */
-static void prepare_digests(struct input_table *t) {
-  const struct etl_record *h = etl_reader_header(t->r);
-  /* fetched once: EVP_sha256() would look the algorithm up (under a lock)
-   * on every initialization */
-  if (!t->md && (!(t->md = EVP_MD_CTX_new()) || !(t->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)))) {
-    fputs("fatal: libcrypto cannot set up SHA-256\n", stderr);
-    exit(1);
-  }
-  t->order = xcalloc(h->nfields + 1, sizeof(*t->order));
-  for (size_t i = 0; i < h->nfields; i++)
-    t->order[i] = i;
-  sort_header = h;
-  qsort(t->order, h->nfields, sizeof(*t->order), cmp_fields);
-  sort_header = NULL;
-  strbuf_reset(&t->dig);
-  for (size_t k = 0; k < h->nfields; k++) {
-    add_len(&t->dig, h->lens[t->order[k]]);
-    strbuf_add(&t->dig, h->fields[t->order[k]], h->lens[t->order[k]]);
-  }
-  sha256_of(t, strbuf_str(&t->dig), t->dig.len, t->schema);
-}
-
 void input_table_row_digest(struct input_table *t, unsigned char out[INPUT_DIGEST_LEN]) {
-  if (!t->order)
-    prepare_digests(t);
-  /* schema digest, then each value with its length, in header-name order */
-  size_t n = INPUT_DIGEST_LEN;
-  for (size_t i = 0; i < t->rec.nfields; i++)
-    n += 4 + t->rec.lens[i];
-  strbuf_reset(&t->dig);
-  strbuf_grow(&t->dig, n);
-  unsigned char *p = (unsigned char *)t->dig.buf;
-  memcpy(p, t->schema, INPUT_DIGEST_LEN);
-  p += INPUT_DIGEST_LEN;
-  for (size_t k = 0; k < t->rec.nfields; k++) {
-    size_t i = t->order[k], len = t->rec.lens[i]; /* <= 1 MiB: fits 4 bytes */
-    p[0] = (unsigned char)len;
-    p[1] = (unsigned char)(len >> 8);
-    p[2] = (unsigned char)(len >> 16);
-    p[3] = (unsigned char)(len >> 24);
-    memcpy(p + 4, t->rec.fields[i], len);
-    p += 4 + len;
+  if (t->rec.digest) { /* computed by the reader on its parsing thread */
+    memcpy(out, t->rec.digest, INPUT_DIGEST_LEN);
+    return;
   }
-  t->dig.len = n;
-  t->dig.buf[n] = '\0'; /* strbuf_grow left room for it */
-  sha256_of(t, t->dig.buf, n, out);
+  if (!t->digester_ready) {
+    row_digester_init(&t->digester, etl_reader_header(t->r));
+    t->digester_ready = true;
+  }
+  row_digester_row(&t->digester, &t->rec, out);
 }
 
 void input_table_close(struct input_table *t) {
@@ -392,13 +322,11 @@ void input_table_close(struct input_table *t) {
   free(t->parts);
   free(t->cols);
   free(t->known);
-  free(t->order);
   free(t->val);
   free(t->vlen);
   free(t->fix);
   strbuf_release(&t->fixed);
-  strbuf_release(&t->dig);
-  EVP_MD_CTX_free(t->md);
-  EVP_MD_free(t->sha256);
+  if (t->digester_ready)
+    row_digester_release(&t->digester);
   memset(t, 0, sizeof(*t));
 }

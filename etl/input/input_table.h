@@ -21,6 +21,7 @@
 
 #include "etl/common/config.h"
 #include "etl/input/reader.h"
+#include "etl/input/row_digest.h"
 #include "etl/common/rejects.h"
 #include "etl/common/stage_log.h"
 
@@ -40,7 +41,7 @@ struct input_part {
   struct etl_reader *reader;       /* READER: an open reader, owned (tests) */
 };
 
-#define INPUT_DIGEST_LEN 16 /* bytes of a row digest (128 bits) */
+#define INPUT_DIGEST_LEN ROW_DIGEST_LEN /* bytes of a row digest (128 bits) */
 
 struct input_table {
   const char *entity;
@@ -60,7 +61,6 @@ struct input_table {
   int *cols;                /* per spec: field index or -1 */
   size_t nheader;
   const char **known;       /* per header field: its canonical §1 name, or NULL */
-  size_t *order;            /* header fields sorted by name (row digests) */
 
   /* The current row. */
   struct etl_record rec;    /* raw fields, as unquoted */
@@ -72,10 +72,8 @@ struct input_table {
   size_t fix_cap;
   const char *utf8_column;  /* first §1 column repaired in this row, or NULL */
 
-  void *md;                 /* libcrypto digest context (row digests) */
-  void *sha256;             /* the SHA-256 algorithm, fetched once */
-  unsigned char schema[INPUT_DIGEST_LEN]; /* digest of the file's header names, sorted */
-  struct strbuf dig;        /* the row serialized for its digest */
+  struct row_digester digester; /* row digests the reader did not compute */
+  bool digester_ready;
 };
 
 /* Opens an input made of parts[0..nparts) (taken over, even on failure;
@@ -127,12 +125,9 @@ void input_table_keep(struct input_table *t, const char *id);
 static inline void input_table_deleted(struct input_table *t) { input_table_stats(t)->deleted++; }
 static inline void input_table_skipped(struct input_table *t) { input_table_stats(t)->skipped++; }
 
-/* A 128-bit digest of the current row's raw fields by column name: SHA-256
- * (cut to 16 bytes) of the digest of the file's header names in bytewise
- * order, then each value with its length in that order. Two rows have equal
- * digests when, and (barring a SHA-256 collision) only when, they have the
- * same columns with the same bytes, whatever the column order of their
- * files. The row must have the header's field count. */
+/* The 128-bit digest of the current row's raw fields by column name
+ * (etl/input/row_digest.h): the reader's, computed on its parsing thread
+ * for the files of a Marketo input, else computed here. */
 void input_table_row_digest(struct input_table *t, unsigned char out[INPUT_DIGEST_LEN]);
 
 /* Closes the file being read and frees everything (parts included); with a

@@ -49,6 +49,7 @@
 #include "etl/input/record_pipe.h"
 #include "etl/input/gzip_stream.h"
 #include "etl/input/hash_source.h"
+#include "etl/input/row_digest.h"
 #include "transforms/base/xalloc.h"
 
 #define READ_CHUNK (256u * 1024u)
@@ -57,7 +58,7 @@
 #define CSV_BLOCK (64u * 1024u)
 #define FEED_BATCH 64 /* records parsed ahead per refill of the queue */
 
-static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false};
+static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false, false};
 
 /* A finished record waiting to be handed out. */
 struct rec_slot {
@@ -99,6 +100,9 @@ struct etl_reader {
   struct strbuf err;
   struct record_pipe *pipe; /* records parsed on a second thread, after the header */
   struct hash_result digest; /* SHA-256 of the file (entry), set at its end */
+  struct row_digester rows;  /* with opts.row_digests, once the header is read */
+  bool rows_ready;
+  unsigned char row_digest[ROW_DIGEST_LEN]; /* of the record handed out */
 };
 
 /* --- libcsv callbacks ---------------------------------------------------- */
@@ -328,6 +332,11 @@ static int reader_next_sync(struct etl_reader *r, struct etl_record *rec) {
   rec->nfields = slot->nfields;
   rec->fields = r->out_fields;
   rec->lens = r->flen + slot->first;
+  rec->digest = NULL;
+  if (r->rows_ready && rec->nfields == r->rows.nfields) {
+    row_digester_row(&r->rows, rec, r->row_digest);
+    rec->digest = r->row_digest;
+  }
   return ETL_READ_OK;
 }
 
@@ -404,6 +413,10 @@ static int reader_start(struct etl_reader *r, struct etl_reader **out, struct st
     return -1;
   }
   copy_header(r, &rec);
+  if (r->opts.row_digests) {
+    row_digester_init(&r->rows, &r->header);
+    r->rows_ready = true;
+  }
   r->pipe = record_pipe_start(pipe_pull, pipe_counters, r);
   *out = r;
   return 0;
@@ -517,6 +530,8 @@ void etl_reader_free(struct etl_reader *r) {
   free(r->header.lens);
   free(r->header_bytes);
   strbuf_release(&r->err);
+  if (r->rows_ready)
+    row_digester_release(&r->rows);
   free(r);
 }
 

@@ -24,6 +24,8 @@ struct etl_input_opts {
   uint64_t max_input_bytes; /* cap on uncompressed bytes of one input */
   double max_expand_ratio;  /* uncompressed / compressed, checked past 1 MiB */
   bool null_is_empty;       /* marketing-automation files: `null` == "" */
+  bool row_digests;         /* each record's digest by column name (row_digest.h),
+                               computed on the thread that parses ahead */
 };
 
 enum etl_read_status {
@@ -39,6 +41,9 @@ struct etl_record {
   size_t nfields;
   char **fields;
   size_t *lens;
+  /* with row_digests, for a record of the header's field count: its
+   * 16-byte digest (row_digest.h), valid as long as the fields; else NULL */
+  const unsigned char *digest;
 };
 
 struct etl_reader;
