@@ -17,5 +17,6 @@ void dataset_release(struct dataset *ds) {
   free(ds->opps);
   free(ds->links);
   free(ds->costs);
+  free(ds->history);
   memset(ds, 0, sizeof(*ds));
 }

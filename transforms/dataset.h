@@ -13,7 +13,9 @@
  *    (the Amount as written is kept beside, in the deal's own currency);
  *  - links sorted by (opp, person), unique: contact roles and converted
  *    leads (account_based linking is done by the attribution stage);
- *  - costs in file order, already converted to corporate cents. */
+ *  - costs in file order, already converted to corporate cents;
+ *  - history (OpportunityHistory rows of kept opportunities) sorted by
+ *    (opp, CreatedDate, Id bytewise), ids unique. */
 #ifndef ATTR_DATASET_H
 #define ATTR_DATASET_H
 
@@ -25,6 +27,7 @@
 
 #define DS_NONE UINT32_MAX /* "no index" for optional references */
 #define DS_NO_DAY INT32_MIN
+#define DS_NO_TIME INT64_MIN /* an optional timestamp left empty */
 
 struct ds_campaign {
   str_id id, name, type;
@@ -86,6 +89,16 @@ struct ds_cost {
   int64_t cents;     /* corporate cents */
 };
 
+/* One kept OpportunityHistory row (contract §1.1): a stage, amount,
+ * probability or close date change of an opportunity. */
+struct ds_history {
+  str_id id;
+  uint32_t opp;    /* index into opps */
+  int64_t created; /* CreatedDate, UTC seconds; DS_NO_TIME when empty */
+  str_id stage;    /* StageName, trimmed (never empty) */
+  uint32_t pad;
+};
+
 struct dataset {
   struct strpool strings;
   struct ds_campaign *campaigns;
@@ -100,6 +113,8 @@ struct dataset {
   size_t nlinks;
   struct ds_cost *costs;
   size_t ncosts;
+  struct ds_history *history; /* empty without OpportunityHistory.csv */
+  size_t nhistory;
 };
 
 void dataset_init(struct dataset *ds);

@@ -102,7 +102,8 @@ static void linked_people(const struct link_index *ix, const struct dataset *ds,
       push_person(s, p);
     }
   }
-  qsort(s->persons, s->npersons, sizeof(uint32_t), cmp_u32);
+  if (s->npersons > 1) /* qsort of a NULL array is undefined, even when empty */
+    qsort(s->persons, s->npersons, sizeof(uint32_t), cmp_u32);
   size_t n = 0;
   for (size_t i = 0; i < s->npersons; i++)
     if (n == 0 || s->persons[n - 1] != s->persons[i])
@@ -209,6 +210,21 @@ static const char *check_order(const struct dataset *ds) {
   return NULL;
 }
 
+/* The stage history: each row's references, ordered by (opp, CreatedDate). */
+static const char *check_history(const struct dataset *ds) {
+  for (size_t i = 0; i < ds->nhistory; i++) {
+    const struct ds_history *x = &ds->history[i];
+    if (!str_ok(ds, x->id) || !str_ok(ds, x->stage) || !idx_ok(x->opp, ds->nopps, false))
+      return "history row with a bad reference";
+    if (i > 0) {
+      const struct ds_history *y = &ds->history[i - 1];
+      if (y->opp > x->opp || (y->opp == x->opp && y->created > x->created))
+        return "history not sorted by opportunity and time";
+    }
+  }
+  return NULL;
+}
+
 int link_check(const struct dataset *ds, const char **why) {
   if (ds->ntouches >= UINT32_MAX) {
     *why = "too many touches";
@@ -217,6 +233,8 @@ int link_check(const struct dataset *ds, const char **why) {
   *why = check_entities(ds);
   if (!*why)
     *why = check_order(ds);
+  if (!*why)
+    *why = check_history(ds);
   return *why ? -1 : 0;
 }
 

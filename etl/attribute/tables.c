@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/attribute/funnel_table.h"
 #include "etl/attribute/model_fit.h"
 #include "etl/common/csvout.h"
 #include "transforms/attribution.h"
@@ -494,7 +495,9 @@ static void sums_free(struct model_sums *sums, size_t nm) {
   free(sums);
 }
 
-/* The tables written from the sums: both group tables and reconciliation. */
+/* The tables written from the sums: both group tables and reconciliation;
+ * and the funnel, which needs no model and is computed whole here (never
+ * per shard, see funnel_table.h). */
 static int write_sum_tables(const struct tables_input *in, const struct model_sums *sums,
                             const char *dir, struct strbuf *err) {
   int rc = write_group_table(in, TABLE_CAMPAIGN, sums, dir, err);
@@ -502,6 +505,8 @@ static int write_sum_tables(const struct tables_input *in, const struct model_su
     rc = write_group_table(in, TABLE_CHANNEL, sums, dir, err);
   if (rc == 0)
     rc = write_reconciliation(in, sums, dir, err);
+  if (rc == 0)
+    rc = funnel_table_write(in->cfg, in->ds, in->g, in->r, dir, err);
   return rc;
 }
 

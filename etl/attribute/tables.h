@@ -1,8 +1,9 @@
-/* The four tables of etl-attribute (CONTRACT.md §5.4, §5.5, §9 "Tables"):
+/* The tables of etl-attribute (CONTRACT.md §5.4, §5.5, §9 "Tables"):
  * attribution_by_campaign.csv, attribution_by_channel.csv,
  * touch_credits.csv.gz and reconciliation.csv, written with csvout into an
- * output folder, and model_fit.csv (etl/model_fit.h) when the models hold
- * a data-driven one. Runs every model of the config: the per-model group sums
+ * output folder, funnel.csv (etl/attribute/funnel_table.h), and
+ * model_fit.csv (etl/model_fit.h) when the models hold a data-driven one.
+ * Runs every model of the config: the per-model group sums
  * on worker threads (--jobs) while the calling thread streams the
  * touch_credits rows; the result is byte-identical for any number of jobs.
  * A sharded run writes partial results per shard instead and merges them
@@ -41,8 +42,8 @@ struct tables_input {
 #define TABLE_TOUCH_CREDITS "touch_credits.csv.gz"
 #define TABLE_RECONCILIATION "reconciliation.csv"
 
-/* Runs the models and writes the four tables into dir (which must exist),
- * and model_fit.csv when in->fit is set.
+/* Runs the models and writes the tables into dir (which must exist),
+ * funnel.csv included, and model_fit.csv when in->fit is set.
  * *credit_rows gets the number of touch_credits data rows. Returns 0, or -1
  * with err ("out/touch_credits.csv.gz: No space left on device"). */
 int tables_write(const struct tables_input *in, const char *dir, uint64_t *credit_rows,
@@ -59,11 +60,11 @@ int tables_write_partial(const struct tables_input *in, const struct shard_heade
 
 /* etl-merge: reads the partials partials/0 .. partials/<n-1> of
  * hdr->nshards shards (each checked against hdr with its own index) and
- * writes the four tables into dir exactly as tables_write would have for
- * the whole data set, and model_fit.csv from the shards' fit.bin when the
- * models hold a data-driven one (the shards must agree on it). Uses
- * in->cfg, ds, g, r and base (lk, cover, jobs and fit are not used). 0 or
- * -1 with err. */
+ * writes the tables into dir exactly as tables_write would have for
+ * the whole data set (funnel.csv computed whole, from the data set), and
+ * model_fit.csv from the shards' fit.bin when the models hold a
+ * data-driven one (the shards must agree on it). Uses in->cfg, ds, g, r
+ * and base (lk, cover, jobs and fit are not used). 0 or -1 with err. */
 int tables_merge(const struct tables_input *in, const struct shard_header *hdr,
                  const char *partials, const char *dir, uint64_t *credit_rows,
                  struct strbuf *err);

@@ -1,6 +1,7 @@
 /* etl-attribute: the attribution stage. Reads the normalized data set,
  * links people and touches to opportunities, applies every model of the
- * config and writes the tables plus the range name (notes/STAGES.md).
+ * config and writes the tables (funnel.csv included) plus the range name
+ * (notes/STAGES.md).
  * With --shard I/N it does the same for one contiguous slice of the
  * opportunities and writes partial results for etl-merge (etl/attribute/shard.h). */
 #include <errno.h>
@@ -32,10 +33,10 @@ static const char usage_text[] =
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
     "config and writes attribution_by_campaign.csv, attribution_by_channel.csv,\n"
-    "touch_credits.csv.gz, reconciliation.csv and opportunities.csv into DIR,\n"
-    "and model_fit.csv when the models hold markov or shapley (their fit is\n"
-    "learned from the whole data set up to --as-of, whatever the range or\n"
-    "shard).\n"
+    "touch_credits.csv.gz, reconciliation.csv, opportunities.csv and\n"
+    "funnel.csv into DIR, and model_fit.csv when the models hold markov or\n"
+    "shapley (their fit is learned from the whole data set up to --as-of,\n"
+    "whatever the range or shard).\n"
     "\n"
     "With --shard I/N, only shard I (from 0) of N: the opportunities\n"
     "[I*n/N, (I+1)*n/N) of the n in the data set (sorted by id), with every\n"

@@ -1,7 +1,8 @@
 /* etl-merge: the merge stage of a sharded run. Reads the partial results
  * that `etl-attribute --shard I/N --partial DIR/I` wrote for every shard,
- * adds them up and writes the tables and the range name exactly as an
- * unsharded etl-attribute would have (etl/attribute/shard.h, etl/attribute/tables.h). */
+ * adds them up and writes the tables (funnel.csv included) and the range
+ * name exactly as an unsharded etl-attribute would have
+ * (etl/attribute/shard.h, etl/attribute/tables.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,9 @@ static const char usage_text[] =
     "Adds up the partial results of the N shards of etl-attribute --shard,\n"
     "found in DIR/0 .. DIR/N-1, and writes attribution_by_campaign.csv,\n"
     "attribution_by_channel.csv, touch_credits.csv.gz, reconciliation.csv and\n"
-    "opportunities.csv (and model_fit.csv with markov or shapley among the\n"
-    "models) into --out DIR, byte-identical to an unsharded etl-attribute.\n"
+    "opportunities.csv, funnel.csv (and model_fit.csv with markov or shapley\n"
+    "among the models) into --out DIR, byte-identical to an unsharded\n"
+    "etl-attribute.\n"
     "The config, data set, --as-of, --from and --to must be those the shards\n"
     "ran with.\n"
     "\n"

@@ -29,6 +29,7 @@
 
 #include "etl/common/stage_log.h"
 #include "etl/common/config.h"
+#include "etl/driver/dataset_cache.h"
 #include "etl/driver/executor_local.h"
 #include "etl/driver/executor_plan.h"
 #include "etl/driver/executor_slurm.h"
@@ -89,6 +90,9 @@ static const char usage_text[] =
     "      --partition P  slurm: the partition of the jobs\n"
     "      --time-limit T slurm: the time limit of each job (sbatch --time)\n"
     "      --sbatch-arg A slurm: one more sbatch argument (repeatable)\n"
+    "      --no-cache     run etl-normalize even when the data-set cache in\n"
+    "                     out_dir matches (local executor; ETL_DATASET_CACHE=off\n"
+    "                     neither reads nor writes the cache)\n"
     "  -q, --quiet        no progress lines on stderr (errors are printed)\n"
     "  -v, --verbose      also print the command line of each stage\n"
     "  -h, --help         print this help\n"
@@ -106,7 +110,7 @@ struct run_options {
   const char *config;
   const char *from, *to, *as_of; /* NULL when not given */
   long jobs;                     /* 0 when not given */
-  bool wait, quiet, verbose;
+  bool wait, quiet, verbose, no_cache;
   long shards;                   /* 1 unless given */
   enum executor executor;
   const char *work_dir, *partition, *time_limit; /* NULL when not given */
@@ -187,7 +191,8 @@ enum {
   OPT_WORK_DIR,
   OPT_PARTITION,
   OPT_TIME_LIMIT,
-  OPT_SBATCH_ARG
+  OPT_SBATCH_ARG,
+  OPT_NO_CACHE
 };
 
 static const struct option run_longopts[] = {
@@ -200,6 +205,7 @@ static const struct option run_longopts[] = {
     {"partition", required_argument, NULL, OPT_PARTITION},
     {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
     {"sbatch-arg", required_argument, NULL, OPT_SBATCH_ARG},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 
@@ -278,6 +284,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
         return usage_error("--executor '%s': expected local or slurm", optarg);
       break;
     case OPT_WORK_DIR: o->work_dir = optarg; break;
+    case OPT_NO_CACHE: o->no_cache = true; break;
     case OPT_PARTITION: o->partition = optarg; break;
     case OPT_TIME_LIMIT: o->time_limit = optarg; break;
     case OPT_SBATCH_ARG:
@@ -371,6 +378,41 @@ static int run_one(struct driver *d, const char *name, const char *const *argv) 
 static int run_normalize(struct driver *d) {
   const char *argv[] = {NORMALIZE, "-c", d->opt.config, "--work", d->run_dir, NULL};
   return run_one(d, NORMALIZE, argv);
+}
+
+/* etl-normalize, or its files from the data-set cache of an earlier run
+ * (etl/driver/dataset_cache.h); hit or miss goes to the log and manifest. */
+static int run_normalize_cached(struct driver *d) {
+  const char *env = getenv("ETL_DATASET_CACHE");
+  if (env && strcmp(env, "off") == 0)
+    return run_normalize(d);
+  char *prog = xasprintf("%s/%s", d->stage_dir, NORMALIZE);
+  struct dataset_cache *dc = dataset_cache_new(d->pub.dir_fd, &d->config, d->opt.config, prog);
+  free(prog);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  struct strbuf why = STRBUF_INIT;
+  strbuf_reset(&d->err);
+  int hit = d->opt.no_cache ? 0 : dataset_cache_fetch(dc, d->run_dir, &why, &d->err);
+  if (hit < 0)
+    error("warning: %s; running %s", strbuf_str(&d->err), NORMALIZE);
+  int rc = 0;
+  if (hit > 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    info(d, "data-set cache hit: %s skipped, the data set of an earlier run reused", NORMALIZE);
+    manifest_add_stage(&d->manifest, NORMALIZE,
+                       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+  } else {
+    info(d, "data-set cache miss (%s)", d->opt.no_cache ? "--no-cache" : strbuf_str(&why));
+    strbuf_reset(&d->err);
+    if (!(rc = run_normalize(d)) && dataset_cache_store(dc, d->run_dir, &d->err) < 0)
+      error("warning: %s (the next run normalizes again)", strbuf_str(&d->err));
+  }
+  if (!rc)
+    manifest_set_stage_cache(&d->manifest, NORMALIZE, hit > 0 ? "hit" : "miss");
+  strbuf_release(&why);
+  dataset_cache_free(dc);
+  return rc;
 }
 
 static int run_attribute(struct driver *d) {
@@ -544,7 +586,7 @@ static int run_stages(struct driver *d) {
   int rc;
   if (d->opt.executor == EXEC_SLURM)
     return run_slurm(d);
-  if ((rc = run_normalize(d)) || (rc = interrupted(d)))
+  if ((rc = run_normalize_cached(d)) || (rc = interrupted(d)))
     return rc;
   return d->opt.shards > 1 ? run_local_shards(d) : run_attribute(d);
 }

@@ -34,11 +34,12 @@
 #define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 #define MODEL_NAME_CHARS NAME_CHARS "-."
 
-enum section { SEC_NONE, SEC_PIPELINE, SEC_INPUT, SEC_COLUMNS, SEC_CHANNEL, SEC_MODEL };
+enum section { SEC_NONE, SEC_PIPELINE, SEC_INPUT, SEC_COLUMNS, SEC_CHANNEL, SEC_MODEL, SEC_FUNNEL };
 
 static const char *const section_names[] = {
     [SEC_NONE] = "", [SEC_PIPELINE] = "pipeline", [SEC_INPUT] = "input",
     [SEC_COLUMNS] = "columns", [SEC_CHANNEL] = "channel", [SEC_MODEL] = "model",
+    [SEC_FUNNEL] = "funnel",
 };
 
 enum input_key { IN_CRM, IN_MA_ACTIVITIES, IN_MA_LEADS, IN_FX_RATES, IN_COSTS, IN_COUNT };
@@ -142,8 +143,8 @@ static int enter_columns(struct parser *p) {
   if (etl_entity_column(p->sub, "", &canonical) < 0)
     return fail(p,
                 "unknown entity in [columns \"%s\"] (expected Campaign, Lead, Contact, "
-                "Opportunity, OpportunityContactRole, CampaignMember, ma_activities, ma_leads, "
-                "fx_rates or costs)",
+                "Opportunity, OpportunityContactRole, CampaignMember, OpportunityHistory, "
+                "ma_activities, ma_leads, fx_rates or costs)",
                 p->sub);
   return 0;
 }
@@ -171,7 +172,7 @@ static int enter_section(struct parser *p, const char *name, char *sub) {
   free(p->sub);
   p->sub = sub;
   p->sec = SEC_NONE;
-  for (int s = SEC_PIPELINE; s <= SEC_MODEL; s++)
+  for (int s = SEC_PIPELINE; s <= SEC_FUNNEL; s++)
     if (strcasecmp(name, section_names[s]) == 0)
       p->sec = (enum section)s;
   if (p->sec == SEC_NONE)
@@ -333,6 +334,18 @@ static int key_pipeline(struct parser *p, const char *key, const char *value) {
   return rc;
 }
 
+/* [funnel] stages = A, B, C (a repeated key: the last wins). */
+static int key_funnel(struct parser *p, const char *key, const char *value) {
+  if (strcasecmp(key, "stages") != 0)
+    return fail_unknown_key(p, key);
+  struct strbuf why = STRBUF_INIT;
+  int rc = 0;
+  if (funnel_stages_parse(&p->c->funnel, value, &why) < 0)
+    rc = fail(p, "[funnel] stages: %s", strbuf_str(&why));
+  strbuf_release(&why);
+  return rc;
+}
+
 /* "key = value", s trimmed and not a header. */
 static int parse_key(struct parser *p, char *s) {
   char *eq = strchr(s, '=');
@@ -354,6 +367,8 @@ static int parse_key(struct parser *p, char *s) {
     return key_channel(p, key, value);
   case SEC_MODEL:
     return key_model(p, key, value);
+  case SEC_FUNNEL:
+    return key_funnel(p, key, value);
   default:
     return fail(p, "key '%s' outside any section", key);
   }
@@ -520,6 +535,10 @@ static void config_init(struct etl_config *c, const char *path) {
   c->max_input_bytes = 68719476736ULL;
   c->out_dir = etl_config_resolve(c, "out");
   c->rules = channel_rules_new();
+  struct strbuf why = STRBUF_INIT;
+  /* cannot fail: the default list is valid (tests/unit/test_funnel.c) */
+  (void)funnel_stages_parse(&c->funnel, FUNNEL_DEFAULT_STAGES, &why);
+  strbuf_release(&why);
 }
 
 static int parse_into(struct etl_config *c, const char *text, size_t len, struct strbuf *err) {
@@ -591,6 +610,7 @@ void etl_config_release(struct etl_config *c) {
   }
   free(c->remaps);
   channel_rules_free(c->rules);
+  funnel_stages_release(&c->funnel);
   memset(c, 0, sizeof(*c));
 }
 

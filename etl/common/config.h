@@ -1,6 +1,6 @@
 /* pipeline.conf (CONTRACT.md §7 and §9 "Config syntax" / "Configuration
  * values"): a git-config-style INI file with [pipeline], [input],
- * [columns "ENTITY"], [channel "NAME"] and [model "NAME"] sections. The
+ * [columns "ENTITY"], [channel "NAME"], [model "NAME"] and [funnel] sections. The
  * loader applies every default, validates every value, resolves paths
  * relative to the file's folder, compiles the channel rules and checks the
  * models, and reports the first error as "pipeline.conf:LINE: message". */
@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "transforms/channel.h"
+#include "transforms/funnel_stages.h"
 #include "transforms/model.h"
 #include "transforms/base/strbuf.h"
 
@@ -59,6 +60,9 @@ struct etl_config {
   size_t nremaps;
 
   struct channel_rules *rules; /* never NULL after a successful load */
+
+  /* [funnel] stages (contract §7): the default list unless configured */
+  struct funnel_stages funnel;
 };
 
 /* Loads and validates path. Returns 0, or -1 with err holding

@@ -393,6 +393,7 @@ static const struct {
     {"CampaignMember",
      {"Id", "CampaignId", "HasResponded", "CreatedDate", "LeadId", "ContactId",
       "FirstRespondedDate", "Status", "IsDeleted", NULL}},
+    {"OpportunityHistory", {"Id", "OpportunityId", "CreatedDate", "StageName", "IsDeleted", NULL}},
     {"ma_activities",
      {"marketoGUID", "leadId", "activityDate", "activityTypeId", "campaignId",
       "primaryAttributeValueId", "primaryAttributeValue", "attributes", NULL}},

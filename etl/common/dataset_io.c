@@ -14,24 +14,25 @@
 #include "transforms/base/xalloc.h"
 
 #define DS_MAGIC "ATTRDS01"
-#define DS_VERSION 2u /* 2: ds_touch.kind is an interned name */
-#define DS_NSECTIONS 7
+#define DS_VERSION 3u /* 2: opportunity stage and lead source, history; 3: touch kinds as names */
+#define DS_NARRAYS 7
+#define DS_NSECTIONS (DS_NARRAYS + 1)
 
 struct ds_header {
   char magic[8];
   uint32_t version;
-  uint32_t sizes[6];
-  uint32_t pad;
-  uint64_t counts[DS_NSECTIONS]; /* strings bytes, then the six arrays */
+  uint32_t sizes[DS_NARRAYS];
+  uint64_t counts[DS_NSECTIONS]; /* strings bytes, then the arrays */
 };
 
-static void fill_sizes(uint32_t sizes[6]) {
+static void fill_sizes(uint32_t sizes[DS_NARRAYS]) {
   sizes[0] = sizeof(struct ds_campaign);
   sizes[1] = sizeof(struct ds_person);
   sizes[2] = sizeof(struct ds_touch);
   sizes[3] = sizeof(struct ds_opportunity);
   sizes[4] = sizeof(struct ds_link);
   sizes[5] = sizeof(struct ds_cost);
+  sizes[6] = sizeof(struct ds_history);
 }
 
 int dataset_write(const struct dataset *ds, const char *path, struct strbuf *err) {
@@ -45,13 +46,14 @@ int dataset_write(const struct dataset *ds, const char *path, struct strbuf *err
   memcpy(h.magic, DS_MAGIC, 8);
   h.version = DS_VERSION;
   fill_sizes(h.sizes);
-  uint64_t counts[DS_NSECTIONS] = {ds->strings.len, ds->ncampaigns, ds->npersons, ds->ntouches,
-                                   ds->nopps,        ds->nlinks,     ds->ncosts};
+  uint64_t counts[DS_NSECTIONS] = {ds->strings.len, ds->ncampaigns, ds->npersons,
+                                   ds->ntouches,     ds->nopps,      ds->nlinks,
+                                   ds->ncosts,       ds->nhistory};
   memcpy(h.counts, counts, sizeof(counts));
   const void *data[DS_NSECTIONS] = {ds->strings.blob, ds->campaigns, ds->persons, ds->touches,
-                                    ds->opps,         ds->links,     ds->costs};
-  size_t elem[DS_NSECTIONS] = {1, h.sizes[0], h.sizes[1], h.sizes[2], h.sizes[3], h.sizes[4],
-                               h.sizes[5]};
+                                    ds->opps,         ds->links,     ds->costs,   ds->history};
+  size_t elem[DS_NSECTIONS] = {1,          h.sizes[0], h.sizes[1], h.sizes[2],
+                               h.sizes[3], h.sizes[4], h.sizes[5], h.sizes[6]};
   int ok = fwrite(&h, sizeof(h), 1, f) == 1;
   for (int i = 0; ok && i < DS_NSECTIONS; i++)
     if (counts[i])
@@ -90,7 +92,7 @@ int dataset_read(struct dataset *ds, const char *path, struct strbuf *err) {
     return -1;
   }
   struct ds_header h;
-  uint32_t sizes[6];
+  uint32_t sizes[DS_NARRAYS];
   fill_sizes(sizes);
   int ok = fread(&h, sizeof(h), 1, f) == 1 && memcmp(h.magic, DS_MAGIC, 8) == 0 &&
            h.version == DS_VERSION && memcmp(h.sizes, sizes, sizeof(sizes)) == 0 &&
@@ -102,6 +104,7 @@ int dataset_read(struct dataset *ds, const char *path, struct strbuf *err) {
   ds->opps = read_array(f, h.counts[4], sizes[3], &ok);
   ds->links = read_array(f, h.counts[5], sizes[4], &ok);
   ds->costs = read_array(f, h.counts[6], sizes[5], &ok);
+  ds->history = read_array(f, h.counts[7], sizes[6], &ok);
   fclose(f);
   if (ok && blob[h.counts[0] - 1] != '\0')
     ok = 0;
@@ -119,6 +122,7 @@ int dataset_read(struct dataset *ds, const char *path, struct strbuf *err) {
   ds->nopps = h.counts[4];
   ds->nlinks = h.counts[5];
   ds->ncosts = h.counts[6];
+  ds->nhistory = h.counts[7];
   return 0;
 }
 
@@ -219,5 +223,21 @@ void dataset_dump(const struct dataset *ds, FILE *out) {
             o->amount_cents, ds_str(ds, o->currency));
     dump_text(out, ds_str(ds, o->name));
     fputc('\n', out);
+  }
+  /* Added with the funnel, after the older sections so that their text
+   * stays as it was. */
+  fprintf(out, "# opportunity stages %zu\n", ds->nopps);
+  for (size_t i = 0; i < ds->nopps; i++)
+    fprintf(out, "opportunity_stage\t%s\tstage=%s\tlead_source=%s\n", ds_str(ds, ds->opps[i].id),
+            ds_str(ds, ds->opps[i].stage), ds_str(ds, ds->opps[i].lead_source));
+  fprintf(out, "# history %zu\n", ds->nhistory);
+  for (size_t i = 0; i < ds->nhistory; i++) {
+    const struct ds_history *hr = &ds->history[i];
+    fprintf(out, "history\t%s\t%s\t", ds_str(ds, hr->id), ds_str(ds, ds->opps[hr->opp].id));
+    if (hr->created == DS_NO_TIME)
+      fputs("-", out);
+    else
+      dump_ts(out, hr->created);
+    fprintf(out, "\tstage=%s\n", ds_str(ds, hr->stage));
   }
 }

@@ -3,8 +3,8 @@
  * run over tens of millions of touches spends its time parsing exports, not
  * re-encoding them. Layout (little-endian, native struct layout, checked by
  * the header's magic, version and struct sizes):
- *   "ATTRDS01" | u32 version | u32 sizes[6] | u64 counts[7] | string blob |
- *   campaigns | persons | touches | opportunities | links | costs
+ *   "ATTRDS01" | u32 version | u32 sizes[7] | u64 counts[8] | string blob |
+ *   campaigns | persons | touches | opportunities | links | costs | history
  * `etl-dump` prints it as text for inspection and golden tests. */
 #ifndef ATTR_DATASET_IO_H
 #define ATTR_DATASET_IO_H

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "etl/input/byte_source.h"
+#include "etl/input/gzip_stream.h"
 #include "transforms/base/calendar.h"
 #include "transforms/base/xalloc.h"
 
@@ -133,7 +134,16 @@ void manifest_add_stage(struct manifest *m, const char *name, double seconds) {
   XGROW(m->stages, m->stages_cap, m->nstages + 1);
   m->stages[m->nstages].name = xstrdup(name);
   m->stages[m->nstages].seconds = seconds;
+  m->stages[m->nstages].cache = NULL;
   m->nstages++;
+}
+
+void manifest_set_stage_cache(struct manifest *m, const char *name, const char *state) {
+  for (size_t i = m->nstages; i-- > 0;)
+    if (strcmp(m->stages[i].name, name) == 0) {
+      m->stages[i].cache = state;
+      return;
+    }
 }
 
 /* --- inputs.tsv ---------------------------------------------------------- */
@@ -279,114 +289,54 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-struct output_scan {
-  const char *path;
-  enum output_kind kind;
-  struct sha256 sha;
-  struct csv_counter csv;
-  z_stream z;
-  bool z_ended; /* the last gzip member is complete */
-  unsigned char *zout;
-  struct strbuf *err;
-};
+static void hash_tap(void *arg, const void *data, size_t n) { sha256_update(arg, data, n); }
 
-/* Inflates one chunk of a gzip file of one or more members (RFC 1952). */
-static int inflate_chunk(struct output_scan *s, const unsigned char *p, size_t n) {
-  s->z.next_in = (unsigned char *)p;
-  s->z.avail_in = (uInt)n;
-  while (s->z.avail_in > 0) {
-    if (s->z_ended) {
-      if (inflateReset(&s->z) != Z_OK)
-        goto corrupt;
-      s->z_ended = false;
-    }
-    s->z.next_out = s->zout;
-    s->z.avail_out = READ_CHUNK;
-    int rc = inflate(&s->z, Z_NO_FLUSH);
-    csv_counter_feed(&s->csv, s->zout, READ_CHUNK - s->z.avail_out);
-    if (rc == Z_STREAM_END)
-      s->z_ended = true;
-    else if (rc != Z_OK && !(rc == Z_BUF_ERROR && s->z.avail_in == 0))
-      goto corrupt;
-  }
-  return 0;
-corrupt:
-  strbuf_addf(s->err, "'%s': corrupt gzip data%s%s", s->path, s->z.msg ? ": " : "",
-              s->z.msg ? s->z.msg : "");
-  return -1;
-}
-
-static int scan_chunk(void *arg, const unsigned char *p, size_t n) {
-  struct output_scan *s = arg;
-  sha256_update(&s->sha, p, n);
-  if (s->kind == OUT_CSV)
-    csv_counter_feed(&s->csv, p, n);
-  else if (s->kind == OUT_CSV_GZ)
-    return inflate_chunk(s, p, n);
-  return 0;
-}
-
-/* Drains the output a gzip member may still hold after the last input. */
-static int inflate_finish(struct output_scan *s) {
-  while (!s->z_ended) {
-    s->z.next_in = NULL;
-    s->z.avail_in = 0;
-    s->z.next_out = s->zout;
-    s->z.avail_out = READ_CHUNK;
-    int rc = inflate(&s->z, Z_NO_FLUSH);
-    size_t got = READ_CHUNK - s->z.avail_out;
-    csv_counter_feed(&s->csv, s->zout, got);
-    if (rc == Z_STREAM_END)
-      s->z_ended = true;
-    else if (got == 0) {
-      strbuf_addf(s->err, "'%s': truncated gzip data", s->path);
-      return -1;
-    }
-  }
-  return 0;
-}
-
+/* Hashes the file's bytes and, for CSV outputs, counts its records (a
+ * .csv.gz inflated through the input layer's gzip source, which rejects a
+ * truncated or corrupt member and trailing bytes). */
 static int scan_output(const char *dir, const char *name, struct manifest_output *o,
                        struct strbuf *err) {
-  struct output_scan s;
-  memset(&s, 0, sizeof s);
+  enum output_kind kind =
+      ends_with(name, ".csv") ? OUT_CSV : ends_with(name, ".csv.gz") ? OUT_CSV_GZ : OUT_OTHER;
   char *path = xasprintf("%s/%s", dir, name);
   struct stat st;
-  int rc = -1;
-  s.path = path;
-  s.err = err;
-  s.kind = ends_with(name, ".csv") ? OUT_CSV : ends_with(name, ".csv.gz") ? OUT_CSV_GZ : OUT_OTHER;
-  sha256_init(&s.sha);
-  csv_counter_init(&s.csv);
-  if (s.kind == OUT_CSV_GZ) {
-    s.zout = xmalloc(READ_CHUNK);
-    if (inflateInit2(&s.z, 15 + 16) != Z_OK) {
-      strbuf_addf(err, "'%s': cannot start zlib", path);
-      free(s.zout);
-      free(path);
-      return -1;
-    }
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &st) < 0) {
+    strbuf_addf(err, "cannot open '%s': %s", path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    free(path);
+    return -1;
   }
-  if (stat(path, &st) < 0)
-    strbuf_addf(err, "cannot stat '%s': %s", path, strerror(errno));
-  else if (for_each_chunk(path, scan_chunk, &s, err) == 0 &&
-           (s.kind != OUT_CSV_GZ || inflate_finish(&s) == 0))
-    rc = 0;
-  if (rc == 0) {
+  struct sha256 sha;
+  struct csv_counter csv;
+  sha256_init(&sha);
+  csv_counter_init(&csv);
+  struct byte_source *src = byte_source_tap(byte_source_fd(fd), hash_tap, &sha);
+  if (kind == OUT_CSV_GZ)
+    src = gzip_stream_new(src, NULL, 0);
+  unsigned char *buf = xmalloc(READ_CHUNK);
+  struct strbuf msg = STRBUF_INIT;
+  ssize_t n;
+  while ((n = byte_source_read(src, buf, READ_CHUNK, &msg)) > 0)
+    if (kind != OUT_OTHER)
+      csv_counter_feed(&csv, buf, (size_t)n);
+  if (n < 0)
+    strbuf_addf(err, "'%s': %s", path, strbuf_str(&msg));
+  strbuf_release(&msg);
+  free(buf);
+  byte_source_free(src);
+  if (n == 0) {
     unsigned char d[SHA256_DIGEST_LEN];
-    uint64_t records = csv_counter_records(&s.csv);
-    sha256_final(&s.sha, d);
+    uint64_t records = csv_counter_records(&csv);
+    sha256_final(&sha, d);
     sha256_hex(d, o->sha256);
     o->name = xstrdup(name);
     o->bytes = (uint64_t)st.st_size;
-    o->rows = s.kind == OUT_OTHER ? 0 : records ? records - 1 : 0;
-  }
-  if (s.kind == OUT_CSV_GZ) {
-    inflateEnd(&s.z);
-    free(s.zout);
+    o->rows = kind == OUT_OTHER ? 0 : records ? records - 1 : 0;
   }
   free(path);
-  return rc;
+  return n == 0 ? 0 : -1;
 }
 
 static int cmp_names(const void *a, const void *b) {
@@ -571,7 +521,9 @@ static void format_stage(struct strbuf *out, const void *item) {
   const struct manifest_stage *st = item;
   add_str_member(out, 6, "name", st->name, false);
   add_key(out, 6, "seconds");
-  strbuf_addf(out, "%.3f\n", st->seconds < 0 ? 0.0 : st->seconds);
+  strbuf_addf(out, "%.3f%s\n", st->seconds < 0 ? 0.0 : st->seconds, st->cache ? "," : "");
+  if (st->cache)
+    add_str_member(out, 6, "cache", st->cache, true);
 }
 
 void manifest_format(const struct manifest *m, struct strbuf *out) {

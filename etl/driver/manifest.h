@@ -32,6 +32,8 @@ struct manifest_output {
 struct manifest_stage {
   char *name;
   double seconds;
+  const char *cache; /* etl-normalize with the data-set cache: "hit" or "miss"
+                        (static string, written as "cache"); else NULL */
 };
 
 struct manifest {
@@ -64,6 +66,8 @@ void manifest_set_currency(struct manifest *m, const char *currency);
 int manifest_set_range(struct manifest *m, const char *name, struct strbuf *err);
 
 void manifest_add_stage(struct manifest *m, const char *name, double seconds);
+/* Sets the cache state (a static string) of the last stage named name. */
+void manifest_set_stage_cache(struct manifest *m, const char *name, const char *state);
 
 /* Parses inputs.tsv (lines name, bytes, rows_read, rows_kept,
  * rows_rejected, rows_deleted, rows_skipped, sha256 ("-" when unknown),

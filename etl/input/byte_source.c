@@ -1,5 +1,5 @@
-/* The two raw byte sources (file descriptor, memory buffer) and the helpers
- * shared by every byte source; see byte_source.h. */
+/* The raw byte sources (file descriptor, memory buffer), the tap, and the
+ * helpers shared by every byte source; see byte_source.h. */
 #include "etl/input/byte_source.h"
 
 #include <errno.h>
@@ -75,6 +75,42 @@ struct byte_source *byte_source_memory(const void *data, size_t len) {
   m->data = data;
   m->len = data ? len : 0;
   return &m->base;
+}
+
+struct tap_source {
+  struct byte_source base;
+  struct byte_source *inner;
+  void (*fn)(void *arg, const void *data, size_t n);
+  void *arg;
+};
+
+static ssize_t tap_read(struct byte_source *s, void *buf, size_t cap, struct strbuf *err) {
+  struct tap_source *t = (struct tap_source *)s;
+  ssize_t n = byte_source_read(t->inner, buf, cap, err);
+  if (n > 0)
+    t->fn(t->arg, buf, (size_t)n);
+  s->in = t->inner->in;
+  s->out = t->inner->out;
+  return n;
+}
+
+static void tap_free(struct byte_source *s) {
+  struct tap_source *t = (struct tap_source *)s;
+  byte_source_free(t->inner);
+  free(t);
+}
+
+static const struct byte_source_ops tap_ops = {tap_read, tap_free};
+
+struct byte_source *byte_source_tap(struct byte_source *inner,
+                                    void (*fn)(void *arg, const void *data, size_t n), void *arg) {
+  struct tap_source *t = xcalloc(1, sizeof(*t));
+  t->base.ops = &tap_ops;
+  t->base.compressed = inner->compressed;
+  t->inner = inner;
+  t->fn = fn;
+  t->arg = arg;
+  return &t->base;
 }
 
 ssize_t byte_source_fill(struct byte_source *s, void *buf, size_t cap, struct strbuf *err) {

@@ -3,7 +3,9 @@
  * entry (archive_entry.h). The reader only sees this interface, so the
  * limits of CONTRACT.md §9 "File-level parsing" (max_input_bytes,
  * max_expand_ratio) are enforced in one place from the counters below.
- * Internal to etl/input/reader.c and its helpers. */
+ * Used by etl/input/reader.c and its helpers, and by the driver's check of
+ * the gzip outputs (etl/driver/manifest.c), so that one gzip decoder reads
+ * every gzip file. */
 #ifndef ATTR_BYTE_SOURCE_H
 #define ATTR_BYTE_SOURCE_H
 
@@ -35,6 +37,12 @@ struct byte_source {
 struct byte_source *byte_source_fd(int fd);
 /* Reads the buffer, which must outlive the source. Never NULL. */
 struct byte_source *byte_source_memory(const void *data, size_t len);
+
+/* Passes every chunk read from inner to fn(arg, chunk, n) before handing it
+ * on (the driver hashes a file's raw bytes while inflating it). Takes
+ * ownership of inner. Never NULL. */
+struct byte_source *byte_source_tap(struct byte_source *inner,
+                                    void (*fn)(void *arg, const void *data, size_t n), void *arg);
 
 /* Reads until cap bytes or the end: returns the count (< cap only at the
  * end) or -1 with a message in err. */

@@ -2,7 +2,8 @@
  * never holding the whole file. Several members read as their
  * concatenation; bytes after the last member that do not start another
  * member, a truncated stream and a bad CRC or length are faults
- * (CONTRACT.md §9 "File-level parsing"). Internal to etl/input/reader.c. */
+ * (CONTRACT.md §9 "File-level parsing"). Used by etl/input/reader.c and by
+ * the driver's check of its gzip outputs (etl/driver/manifest.c). */
 #ifndef ATTR_GZIP_STREAM_H
 #define ATTR_GZIP_STREAM_H
 

@@ -1,5 +1,5 @@
 /* A byte_source that runs another one in a background thread, a few blocks
- * ahead of the reader, so that inflating (zlib, libarchive) overlaps CSV
+ * ahead of the reader, so that inflating (ISA-L, libarchive) overlaps CSV
  * parsing on a second core. Bytes, errors and the in/out counters reach the
  * reader in the same order as without it; the producer never runs more than
  * PREFETCH_BLOCKS blocks ahead, so the expansion limits still stop a bomb

@@ -65,6 +65,13 @@ int etl_reader_open_memory(struct etl_reader **out, const void *data, size_t len
                            const char *source, const struct etl_input_opts *opts,
                            struct strbuf *err);
 
+/* The same, with libcsv itself splitting the records instead of the
+ * tokenizer that matches it (etl/input/csv_tokenizer.h): the reference of
+ * the differential tests. */
+int etl_reader_open_memory_libcsv(struct etl_reader **out, const void *data, size_t len,
+                                  const char *source, const struct etl_input_opts *opts,
+                                  struct strbuf *err);
+
 /* Next record. ETL_READ_OK fills *rec; ETL_READ_EOF at the end;
  * ETL_READ_FAULT on a file-level fault (truncated/corrupt gzip or archive,
  * bad CRC, unterminated quote at EOF, text after a closing quote, field over

@@ -90,7 +90,7 @@ struct norm_state {
   size_t nmembers, capmembers;
   struct norm_mlead *mleads;
   size_t nmleads, capmleads;
-  size_t capopps, cappersons, captouches, capcosts;
+  size_t capopps, cappersons, captouches, capcosts, caphistory;
 
   struct idmap campaign_by_id, campaign_by_key, lead_by_id, contact_by_id, opp_by_id,
       mlead_by_key;

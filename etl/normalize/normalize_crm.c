@@ -1,6 +1,7 @@
 /* The Salesforce entities of the normalize stage (CONTRACT.md §1.1, §2,
- * §9): Campaign, Lead, Contact, Opportunity, OpportunityContactRole and
- * CampaignMember, read from the CRM archive or directory in dependency order
+ * §9): Campaign, Lead, Contact, Opportunity, OpportunityContactRole,
+ * CampaignMember and the optional OpportunityHistory, read from the CRM
+ * archive or directory in dependency order
  * so that every reference can be checked against rows already kept. Each
  * row goes through the checks in the contract's order: field count (the
  * table), IsDeleted, values, references, duplicate key. */
@@ -13,6 +14,7 @@
 #include "etl/input/reader.h"
 #include "transforms/base/calendar.h"
 #include "transforms/base/xalloc.h"
+#include "transforms/funnel_stages.h"
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -384,6 +386,50 @@ static void member_row(struct norm_state *st, struct input_table *t, struct idma
   input_table_keep(t, S(st, id));
 }
 
+/* --- OpportunityHistory (optional) ---------------------------------------- */
+enum { HI_ID, HI_OPP, HI_CREATED, HI_STAGE, HI_DEL };
+static const struct col_spec history_cols[] = {
+    {"Id", true}, {"OpportunityId", true}, {"CreatedDate", true}, {"StageName", true},
+    {"IsDeleted", false}};
+
+static void history_row(struct norm_state *st, struct input_table *t, struct idmap *seen) {
+  str_id id, opp;
+  if (row_key(st, t, HI_ID, &id) != 0 || norm_skip_deleted(st, t, HI_DEL, S(st, id)))
+    return;
+  /* CreatedDate is not among the values the contract requires (§9): an
+   * empty one keeps the row, without a time */
+  struct ts_value created;
+  bool dated;
+  if (required_ref(st, t, HI_OPP, id, &opp) != 0 ||
+      norm_ts(st, t, HI_CREATED, S(st, id), false, &created, &dated) != 0)
+    return;
+  size_t n;
+  const char *stage = input_table_get(t, HI_STAGE, &n);
+  stage = funnel_trim(stage, &n);
+  if (n == 0) { /* stage names are trimmed: blank is missing */
+    norm_reject_missing(st, t, HI_STAGE, S(st, id));
+    return;
+  }
+  uint32_t oi, prev;
+  if (!idmap_get(&st->opp_by_id, opp, &oi)) {
+    unknown_ref(st, t, HI_OPP, id, opp);
+    return;
+  }
+  if (idmap_get(seen, id, &prev)) {
+    reject_dup(st, t, HI_ID, id);
+    return;
+  }
+  idmap_put(seen, id, 0);
+  XGROW(st->ds->history, st->caphistory, st->ds->nhistory + 1);
+  struct ds_history *h = &st->ds->history[st->ds->nhistory++];
+  memset(h, 0, sizeof(*h));
+  h->id = id;
+  h->opp = oi; /* index before the opportunities are sorted (normalize_finish) */
+  h->created = dated ? created.utc : DS_NO_TIME;
+  h->stage = norm_text(st, stage, n);
+  input_table_stats(t)->kept++;
+}
+
 /* --- driver of this file ---------------------------------------------------- */
 typedef void (*row_fn)(struct norm_state *, struct input_table *, struct idmap *);
 
@@ -392,15 +438,18 @@ struct crm_entity {
   const struct col_spec *cols;
   size_t ncols;
   row_fn row;
+  bool optional; /* an absent entry is no fault */
 };
 
 static const struct crm_entity crm_entities[] = {
-    {"Campaign", campaign_cols, NCOLS(campaign_cols), campaign_row},
-    {"Lead", lead_cols, NCOLS(lead_cols), lead_row},
-    {"Contact", contact_cols, NCOLS(contact_cols), contact_row},
-    {"Opportunity", opp_cols, NCOLS(opp_cols), opportunity_row},
-    {"OpportunityContactRole", role_cols, NCOLS(role_cols), role_row},
-    {"CampaignMember", member_cols, NCOLS(member_cols), member_row},
+    {"Campaign", campaign_cols, NCOLS(campaign_cols), campaign_row, false},
+    {"Lead", lead_cols, NCOLS(lead_cols), lead_row, false},
+    {"Contact", contact_cols, NCOLS(contact_cols), contact_row, false},
+    {"Opportunity", opp_cols, NCOLS(opp_cols), opportunity_row, false},
+    {"OpportunityContactRole", role_cols, NCOLS(role_cols), role_row, false},
+    {"CampaignMember", member_cols, NCOLS(member_cols), member_row, false},
+    /* last, so that the other inputs keep their place in the manifest */
+    {"OpportunityHistory", history_cols, NCOLS(history_cols), history_row, true},
 };
 
 /* --- etl check: currencies of opportunities with no fx rate ---------------- */
@@ -479,7 +528,10 @@ static int check_currencies(struct norm_state *st, struct input_table *t, struct
 static int read_entity(struct norm_state *st, const struct norm_crm *crm,
                        const struct crm_entity *e, struct strbuf *err) {
   struct input_table t;
-  if (norm_open_crm(st, crm, e->name, false, e->cols, e->ncols, &t, err) < 0)
+  int found = norm_open_crm(st, crm, e->name, e->optional, e->cols, e->ncols, &t, err);
+  if (found == 0) /* an optional entity in no part */
+    return 0;
+  if (found < 0)
     return -1;
   int rc = 0;
   if (st->check_only && e->row == opportunity_row)

@@ -221,6 +221,8 @@ static void finish_persons_and_opps(struct norm_state *st) {
   PERMUTE(ds->opps, ds->nopps, order, struct ds_opportunity);
   for (size_t i = 0; i < ds->nlinks; i++)
     ds->links[i].opp = remap[ds->links[i].opp];
+  for (size_t i = 0; i < ds->nhistory; i++)
+    ds->history[i].opp = remap[ds->history[i].opp];
   free(remap);
   free(order);
 }
@@ -228,8 +230,7 @@ static void finish_persons_and_opps(struct norm_state *st) {
 static void finish_touches_and_links(struct norm_state *st) {
   struct dataset *ds = st->ds;
   sort_pool = &ds->strings;
-  /* (qsort of an empty array may get a NULL pointer, which it must not) */
-  if (ds->ntouches > 1)
+  if (ds->ntouches > 1) /* qsort of a NULL array is undefined, even when empty */
     qsort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_dedup);
   size_t k = 0;
   for (size_t i = 0; i < ds->ntouches; i++) {
@@ -251,10 +252,27 @@ static void finish_touches_and_links(struct norm_state *st) {
   ds->nlinks = k;
 }
 
+static int cmp_history(const void *a, const void *b) {
+  const struct ds_history *x = a, *y = b;
+  if (x->opp != y->opp)
+    return x->opp < y->opp ? -1 : 1;
+  if (x->created != y->created)
+    return x->created < y->created ? -1 : 1;
+  return cmp_str_ids(x->id, y->id);
+}
+
+/* The stage history in (opportunity, CreatedDate, Id) order (contract §5.6). */
+static void finish_history(struct norm_state *st) {
+  sort_pool = &st->ds->strings;
+  if (st->ds->nhistory > 1) /* qsort of a NULL array is undefined, even when empty */
+    qsort(st->ds->history, st->ds->nhistory, sizeof(*st->ds->history), cmp_history);
+}
+
 void normalize_finish(struct norm_state *st) {
   member_touches(st);
   finish_campaigns(st);
   finish_persons_and_opps(st);
   finish_touches_and_links(st);
+  finish_history(st);
   normalize_channel_memo_free(st);
 }

@@ -6,7 +6,8 @@
  *
  * Raw mode reads each regular entry of the CRM archive through
  * etl/input/archive_entry.h (libarchive, the entry's deflate stream) and each
- * gzip file through etl/input/gzip_stream.h over etl/input/byte_source.h (zlib), in 1 MiB
+ * gzip file through etl/input/gzip_stream.h over etl/input/byte_source.h (ISA-L igzip,
+ * the fastest inflate here), in 1 MiB
  * reads: exactly the decompression etl-normalize pays, with no parsing.
  * --csv goes through etl/input/reader.h instead (the same layers plus libcsv
  * record splitting, line counting and the file-level limits), a floor for

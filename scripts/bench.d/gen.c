@@ -16,6 +16,12 @@
  * referenced, UTC timestamps only, emails that are valid after lowercasing.
  *
  *   gen --scale small|medium|large --part crm|ma_leads|ma_activities --out DIR
+ *       [--history]
+ *
+ * --history adds OpportunityHistory.csv to the CRM export (stage changes of
+ * every opportunity, for the funnel table); every other file stays
+ * byte-identical, so the same scale with and without history can be
+ * compared.
  *
  * Writes DIR/crm_export.zip, DIR/marketo_leads.csv.gz or
  * DIR/marketo_activities.csv.gz (through a temporary name, renamed when
@@ -85,7 +91,7 @@ static uint32_t rng_skewed(struct rng *r, uint32_t n) {
 /* Entity kinds for rng_for. */
 enum {
   K_ACCOUNT = 1, K_CAMPAIGN, K_LEAD, K_DCONTACT, K_MAONLY, K_OPP, K_CONVOPP, K_MEMBERS,
-  K_ACTIVITY, K_MLEAD, K_OCR, K_NAME
+  K_ACTIVITY, K_MLEAD, K_OCR, K_NAME, K_HIST
 };
 
 /* --- calendar ------------------------------------------------------------ */
@@ -1449,7 +1455,109 @@ static void write_members(const struct crm *c, struct archive *a, FILE *sizes) {
   zip_entry_end(&s, sizes);
 }
 
-static int part_crm(const char *dir, FILE *sizes) {
+/* --- OpportunityHistory (--history) ---------------------------------------- */
+
+static const char *const std_stages[] = {
+    "Prospecting",         "Qualification",       "Needs Analysis",       "Value Proposition",
+    "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review"};
+static const int stage_prob[] = {10, 10, 20, 50, 60, 70, 75, 90};
+
+/* The StageName write_opps gave open opportunity j: its draws replayed. */
+static const char *open_stage_of(uint32_t j, const struct opp *o) {
+  struct rng r = rng_for(K_NAME, 3000000000ULL + j);
+  (void)PICK(&r, opp_kinds);
+  if (!o->won && !o->closed)
+    (void)rng_range(&r, 1, 9);
+  (void)rng_chance(&r, 0.01);
+  return PICK(&r, stages_open);
+}
+
+static int stage_index(const char *name) {
+  for (int i = 0; i < (int)ARRAY_LEN(std_stages); i++)
+    if (strcmp(std_stages[i], name) == 0)
+      return i;
+  return 0;
+}
+
+struct hist_writer {
+  struct sink *s;
+  uint64_t n; /* rows written: the next Id */
+  const struct opp *o;
+  char oid[19];
+};
+
+static void hist_row(struct hist_writer *h, int64_t t, const char *stage, int prob,
+                     const char *forecast, int64_t cents) {
+  char id[19];
+  sfid(id, "008", h->n++);
+  q_str(h->s, true, id);
+  q_bool(h->s, false);
+  q_str(h->s, false, h->oid);
+  q_str(h->s, false, "0055g00000AbCdEAAV");
+  q_sftime(h->s, t);
+  q_str(h->s, false, stage);
+  q_money(h->s, cents);
+  q_money(h->s, cents / 100 * prob);
+  q_date(h->s, h->o->close_day);
+  q_u64(h->s, (uint64_t)prob);
+  q_str(h->s, false, forecast);
+  q_sftime(h->s, W.t_export);
+  sf_eol(h->s);
+}
+
+/* Opportunity j's path: up the stages from its creation (a quarter of the
+ * middle stages skipped), an amount change now and then, a return to an
+ * earlier stage once in a while, and Closed Won / Closed Lost at its close. */
+static void opp_history(struct hist_writer *h, uint32_t j) {
+  const struct opp *o = h->o;
+  struct rng r = rng_for(K_HIST, j);
+  int last = (int)ARRAY_LEN(std_stages) - 1;
+  int top = o->won ? (int)rng_range(&r, 4, last)
+            : o->closed ? (int)rng_range(&r, 0, 5) : stage_index(open_stage_of(j, o));
+  int visit[16], n = 0;
+  for (int i = 0; i <= top; i++)
+    if (i == 0 || i == top || !rng_chance(&r, 0.25))
+      visit[n++] = i;
+  int64_t start = o->created + (rng_chance(&r, 0.3) ? rng_range(&r, 60, 30 * 3600) : 0);
+  int64_t end = o->closed ? o->close_day * DAY + 9 * 3600 : W.t_asof - DAY;
+  if (end <= start + n * 3600)
+    end = start + (n + 1) * 3600;
+  int64_t step = (end - start) / (n + 1), t = start, cents = o->cents;
+  for (int k = 0; k < n; k++) {
+    int i = visit[k];
+    hist_row(h, t, std_stages[i], stage_prob[i], i == last ? "Commit" : "Pipeline", cents);
+    if (rng_chance(&r, 0.25)) { /* only the amount changes */
+      cents = cents / 100 * (100 + rng_range(&r, -15, 15));
+      hist_row(h, t + step / 2, std_stages[i], stage_prob[i], "Pipeline", cents);
+    }
+    if (k > 1 && rng_chance(&r, 0.05)) /* back one stage for a while */
+      hist_row(h, t + step * 3 / 4, std_stages[visit[k - 1]], stage_prob[visit[k - 1]],
+               "Pipeline", cents);
+    t += step / 2 + (int64_t)(rng_u01(&r) * (double)step);
+    if (t > end)
+      t = end;
+  }
+  if (o->closed)
+    hist_row(h, o->close_day * DAY + 17 * 3600, o->won ? "Closed Won" : "Closed Lost",
+             o->won ? 100 : 0, o->won ? "Closed" : "Omitted", o->cents);
+}
+
+static void write_history(const struct opp *ops, struct archive *a, FILE *sizes) {
+  struct sink s;
+  zip_entry_begin(&s, a, "OpportunityHistory.csv");
+  puts_(&s, "\"Id\",\"IsDeleted\",\"OpportunityId\",\"CreatedById\",\"CreatedDate\","
+            "\"StageName\",\"Amount\",\"ExpectedRevenue\",\"CloseDate\",\"Probability\","
+            "\"ForecastCategory\",\"SystemModstamp\"\r\n");
+  struct hist_writer h = {&s, 0, NULL, ""};
+  for (uint32_t j = 0; j < W.nopps; j++) {
+    h.o = &ops[j];
+    sfid(h.oid, "006", j);
+    opp_history(&h, j);
+  }
+  zip_entry_end(&s, sizes);
+}
+
+static int part_crm(const char *dir, FILE *sizes, bool history) {
   struct crm c;
   crm_build(&c);
   struct opp *ops = calloc(W.nopps ? W.nopps : 1, sizeof(*ops));
@@ -1475,6 +1583,8 @@ static int part_crm(const char *dir, FILE *sizes) {
   write_opps(&c, ops, a, sizes);
   write_roles(ops, a, sizes);
   write_members(&c, a, sizes);
+  if (history)
+    write_history(ops, a, sizes);
   if (archive_write_close(a) != ARCHIVE_OK)
     die(archive_error_string(a));
   archive_write_free(a);
@@ -1894,15 +2004,21 @@ static int part_ma_activities(const char *dir, FILE *sizes) {
 /* --- main ------------------------------------------------------------------------- */
 
 static int usage(FILE *f, int rc) {
-  fputs("usage: gen --scale small|medium|large --part crm|ma_leads|ma_activities --out DIR\n", f);
+  fputs("usage: gen --scale small|medium|large --part crm|ma_leads|ma_activities --out DIR\n"
+        "           [--history]\n", f);
   return rc;
 }
 
 int main(int argc, char **argv) {
   const char *scale = NULL, *part = NULL, *dir = NULL;
+  bool history = false;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0)
       return usage(stdout, 0);
+    if (strcmp(argv[i], "--history") == 0) {
+      history = true;
+      continue;
+    }
     if (i + 1 >= argc)
       return usage(stderr, 2);
     if (strcmp(argv[i], "--scale") == 0)
@@ -1923,7 +2039,7 @@ int main(int argc, char **argv) {
     die(strerror(errno));
   int rc;
   if (strcmp(part, "crm") == 0)
-    rc = part_crm(dir, sizes);
+    rc = part_crm(dir, sizes, history);
   else if (strcmp(part, "ma_leads") == 0)
     rc = part_ma_leads(dir, sizes);
   else if (strcmp(part, "ma_activities") == 0)

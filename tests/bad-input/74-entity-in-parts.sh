@@ -15,7 +15,8 @@ setup() {
   "$MKARCHIVE" zip in/WE_00D5g000001_1.ZIP Account.csv=crm/Account.csv Campaign.csv=crm/Campaign.csv \
     Contact.csv=crm/Contact.csv Lead.csv=crm/Lead.csv CampaignMember.csv=cm1.csv
   "$MKARCHIVE" zip in/WE_00D5g000001_2.ZIP export/Opportunity.csv=crm/Opportunity.csv \
-    export/OpportunityContactRole.csv=crm/OpportunityContactRole.csv export/CampaignMember.csv=cm2.csv
+    export/OpportunityContactRole.csv=crm/OpportunityContactRole.csv export/CampaignMember.csv=cm2.csv \
+    export/OpportunityHistory.csv=crm/OpportunityHistory.csv
   sed -i 's|^crm *=.*|crm = in/WE_00D5g000001_*.ZIP|' pipeline.conf
 }
 verify() {

@@ -9,6 +9,10 @@ set -euo pipefail
 ETL="$ATTR_BIN_DIR/etl"
 FIXTURES="$ATTR_SOURCE_DIR/fixtures"
 AS_OF="2025-06-30T00:00:00Z"
+# The data-set cache of `etl run` (etl/driver/dataset_cache.h) is off here:
+# these tests run fake stages or look at out_dir's listing. test_cache.sh
+# turns it on.
+export ETL_DATASET_CACHE=off
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/attr-e2e.XXXXXX")
 e2e_failed=0

@@ -7,7 +7,7 @@
 
 digest_tables() { # digest_tables DIR: every table but the manifest (it records seconds)
   (cd "$1" && sha256sum attribution_by_campaign.csv attribution_by_channel.csv \
-    touch_credits.csv.gz reconciliation.csv opportunities.csv rejects.csv report.html)
+    touch_credits.csv.gz reconciliation.csv opportunities.csv funnel.csv rejects.csv report.html)
 }
 
 run_into() { # run_into NAME JOBS [PIPELINE_LINES...]
@@ -43,7 +43,7 @@ before=$(digest_tables "$a")
 leftovers=$(find "$SCRATCH/a/out" -mindepth 1 -maxdepth 1 -name '.*' ! -name .lock)
 [ -z "$leftovers" ] || fail "leftovers after rerun: $leftovers"
 # the manifest lists the same checksums as the files
-for f in attribution_by_campaign.csv touch_credits.csv.gz opportunities.csv rejects.csv; do
+for f in attribution_by_campaign.csv touch_credits.csv.gz opportunities.csv funnel.csv rejects.csv; do
   sum=$(sha256sum "$a/$f" | cut -d' ' -f1)
   grep -q "$sum" "$a/manifest.json" || fail "manifest.json lacks the checksum of $f"
 done

@@ -37,7 +37,7 @@ compare dataset.txt dataset.txt
 compare rejects.csv work/rejects.csv
 cmp -s work/rejects.csv "$published/rejects.csv" || fail "published rejects.csv differs from the stage's"
 for t in attribution_by_campaign.csv attribution_by_channel.csv reconciliation.csv \
-         opportunities.csv; do
+         opportunities.csv funnel.csv; do
   compare "$t" "$published/$t"
 done
 gzip -dc "$published/touch_credits.csv.gz" >touch_credits.csv

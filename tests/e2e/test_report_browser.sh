@@ -3,9 +3,11 @@
 # DevTools protocol): the fixtures' report loads with no request but its
 # own file, no console error, every section, and headline numbers equal to
 # reconciliation.csv; it prints (A4 landscape PDF) and is screenshotted.
-# A run with markov and shapley adds the model-fit section; with sample
-# funnel.csv and model_fit.csv added, the funnel section appears too. The checker itself is shown to fail on a page that
-# lacks a section, misstates a number or requests another file.
+# Every run publishes funnel.csv, so the funnel section is always there; a
+# run with markov and shapley adds the model-fit section, and so does a
+# sample model_fit.csv (with a sample funnel.csv). The checker itself is
+# shown to fail on a page that lacks a section, misstates a number or
+# requests another file.
 # UPDATE_SCREENSHOT=1 copies the screenshot to docs/report.png.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/report/browser.sh"
@@ -22,9 +24,10 @@ pub=$(published_dir out)
 grep -q '"name": "report.html"' "$pub/manifest.json" || fail "report.html not in the manifest"
 
 base=headline,channels,campaigns,periods,quality,run
-browser_check --html "$pub/report.html" --sections "$base" --recon "$pub/reconciliation.csv" \
+[ -s "$pub/funnel.csv" ] || fail "no funnel.csv published"
+browser_check --html "$pub/report.html" --sections "$base,funnel" --recon "$pub/reconciliation.csv" \
   --none script --none 'link[rel=stylesheet]' --none iframe --none '[src]' --none '[href]' \
-  --none '#funnel' --none '#model-fit' \
+  --none '#model-fit' --text 'Best lead sources' \
   --text 'Newsletter – Spring 2024' --text 'Reconciled' --text 'As of2025-06-30T00:00:00Z' \
   --screenshot shot.png --pdf report.pdf || fail "the fixtures' report fails in the browser"
 [ "$(head -c 8 shot.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "no PNG screenshot"
@@ -56,7 +59,7 @@ make_conf "$SCRATCH/dd" "models = first_touch, linear, markov, shapley"
   { cat "$SCRATCH/dd/run.err" >&2; fail "the run with markov and shapley failed"; }
 dd=$(published_dir "$SCRATCH/dd/out")
 [ -f "$dd/model_fit.csv" ] || fail "no model_fit.csv published"
-browser_check --html "$dd/report.html" --sections "$base,model-fit" --none '#funnel' \
+browser_check --html "$dd/report.html" --sections "$base,funnel,model-fit" \
   --recon "$dd/reconciliation.csv" --none script --text 'removal effect' --text 'Shapley value' \
   || fail "the report with the data-driven models fails in the browser"
 

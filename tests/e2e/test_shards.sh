@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TABLES="attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz reconciliation.csv
-  opportunities.csv rejects.csv model_fit.csv"
+  opportunities.csv funnel.csv rejects.csv model_fit.csv"
 
 published() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*'; }
 
@@ -50,6 +50,7 @@ check_config week "1 2 4 8" "" "period = week"
 check_config account "1 2 4 8" "" "account_based = true"
 check_config bom_fiscal "1 2 4 8" "" "excel_bom = true" "fiscal_year_start_month = 4" "period = quarter"
 check_config range "1 2 4 8" "--from 2024-02-10 --to 2024-11-03"
+check_config funnel_stages "1 3 8" "" "[funnel]" "stages = Qualification, Needs Analysis, Negotiation/Review"
 dd="models = first_touch, time_decay, markov, shapley, primary_campaign"
 check_config datadriven "1 2 3 8 50" "" "$dd"
 check_config datadriven_range "2 4" "--from 2024-06-01 --to 2024-12-31" "$dd" "account_based = true"

@@ -136,7 +136,7 @@ local_pub=$(find "$SCRATCH/local/out" -mindepth 1 -maxdepth 1 -type d ! -name '.
 slurm_pub=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
 [ "$(basename "$local_pub")" = "$(basename "$slurm_pub")" ] || fail "ranges differ: $local_pub $slurm_pub"
 for t in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz \
-         reconciliation.csv opportunities.csv rejects.csv model_fit.csv; do
+         reconciliation.csv opportunities.csv funnel.csv rejects.csv model_fit.csv; do
   cmp "$local_pub/$t" "$slurm_pub/$t" || fail "$t differs between the local and the slurm run"
 done
 grep -q '"name": "etl-merge"' "$slurm_pub/manifest.json" || fail "manifest lacks the merge stage"

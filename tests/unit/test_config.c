@@ -763,8 +763,8 @@ static void test_columns(void) {
   CHECK_I64(etl_entity_column("Account", "Id", &canon), -1);
   expect_error(INPUT "[columns \"lead\"]\n",
                "pipeline.conf:3: unknown entity in [columns \"lead\"] (expected Campaign, Lead, "
-               "Contact, Opportunity, OpportunityContactRole, CampaignMember, ma_activities, "
-               "ma_leads, fx_rates or costs)");
+               "Contact, Opportunity, OpportunityContactRole, CampaignMember, "
+               "OpportunityHistory, ma_activities, ma_leads, fx_rates or costs)");
   expect_error(INPUT "[columns \"Lead\"]\nEmial = E\n",
                "pipeline.conf:4: unknown column 'Emial' in [columns \"Lead\"]");
   expect_error(INPUT "[columns \"costs\"]\namount = \"\"\n",
