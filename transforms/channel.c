@@ -146,6 +146,15 @@ int channel_rules_add_field(struct channel_rules *r, enum rule_field field, cons
 
 size_t channel_rules_count(const struct channel_rules *r) { return r ? r->n : 0; }
 
+bool channel_rules_known(const struct channel_rules *r, const char *name, size_t n) {
+  if (n == strlen(CHANNEL_OTHER) && memcmp(name, CHANNEL_OTHER, n) == 0)
+    return true;
+  for (size_t i = 0; r && i < r->n; i++)
+    if (strlen(r->rules[i].channel) == n && memcmp(r->rules[i].channel, name, n) == 0)
+      return true;
+  return false;
+}
+
 /* 1 if the pattern matches, 0 if not; a match that fails for any other
  * reason (a limit) counts as not matching and is tallied. */
 static int field_matches(const struct channel_rules *r, const pcre2_code *re, const char *value,

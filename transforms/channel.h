@@ -7,6 +7,7 @@
 #ifndef ATTR_CHANNEL_H
 #define ATTR_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "transforms/base/strbuf.h"
@@ -43,6 +44,9 @@ size_t channel_rules_begin(struct channel_rules *r, const char *channel);
 int channel_rules_add_field(struct channel_rules *r, enum rule_field field,
                             const char *pattern, struct strbuf *err);
 size_t channel_rules_count(const struct channel_rules *r);
+/* True when name[0..n) is CHANNEL_OTHER or the channel of a rule (exact
+ * bytes: a channel a touch or a cost row can be counted under). */
+bool channel_rules_known(const struct channel_rules *r, const char *name, size_t n);
 
 /* Classifies one touch. fields[f] is the value of field f (NULL means "").
  * Returns the channel name of the first matching rule (owned by r) or

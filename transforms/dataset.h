@@ -53,7 +53,7 @@ struct ds_touch {
   uint32_t person;   /* index into persons */
   uint32_t campaign; /* index into campaigns, or DS_NONE */
   int64_t time;      /* UTC seconds */
-  uint32_t kind;     /* enum touch_kind (transforms/model.h) */
+  str_id kind;       /* kind name: campaign_response, or from ma_touch_types */
   uint32_t pad;
 };
 

@@ -9,27 +9,21 @@
 /* --- Names ---------------------------------------------------------------- */
 
 static const char *const period_names[] = {"day", "week", "month", "quarter", "year"};
-static const char *const kind_names[KIND_COUNT] = {"campaign_response", "web_visit", "form_fill",
-                                                   "email_click"};
 
 const char *period_kind_name(enum period_kind p) {
   return (unsigned)p <= PERIOD_YEAR ? period_names[p] : "?";
 }
 
-const char *touch_kind_name(enum touch_kind k) {
-  return (unsigned)k < KIND_COUNT ? kind_names[k] : "?";
+bool touch_kind_name_valid(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > TOUCH_KIND_MAX || s[0] < 'a' || s[0] > 'z')
+    return false;
+  return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
 int period_kind_from_name(const char *s) {
   for (int i = 0; i <= PERIOD_YEAR; i++)
     if (strcasecmp(s, period_names[i]) == 0)
-      return i;
-  return -1;
-}
-
-int touch_kind_from_name(const char *s) {
-  for (int i = 0; i < KIND_COUNT; i++)
-    if (strcasecmp(s, kind_names[i]) == 0)
       return i;
   return -1;
 }

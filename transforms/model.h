@@ -6,6 +6,7 @@
 #ifndef ATTR_MODEL_H
 #define ATTR_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum period_kind { PERIOD_DAY, PERIOD_WEEK, PERIOD_MONTH, PERIOD_QUARTER, PERIOD_YEAR };
@@ -34,17 +35,23 @@ struct model_def {
   int64_t middle;           /* units of 1/WEIGHT_SCALE, >= 0 */
 };
 
-enum touch_kind { KIND_CAMPAIGN_RESPONSE, KIND_WEB_VISIT, KIND_FORM_FILL, KIND_EMAIL_CLICK, KIND_COUNT };
-/* "campaign_response", "web_visit", "form_fill", "email_click". */
-const char *touch_kind_name(enum touch_kind k);
+/* Touch kinds are names (contract §3.2, §7): `campaign_response` for CRM
+ * campaign members, and for Marketo activities whatever name
+ * `ma_touch_types` gives a type. The name is what the `kind` field of a
+ * channel rule sees; `web_visit` is the one kind with a rule of its own. */
+#define TOUCH_KIND_MAX 32
+#define TOUCH_KIND_CAMPAIGN_RESPONSE "campaign_response"
+#define TOUCH_KIND_WEB_VISIT "web_visit"
+
+/* True when s is a kind name: 1 to TOUCH_KIND_MAX characters of a-z, 0-9
+ * and '_', starting with a letter. */
+bool touch_kind_name_valid(const char *s);
 
 /* Name of a period kind ("month"). */
 const char *period_kind_name(enum period_kind p);
 
-/* Enum value for a name (case-insensitive), or -1: "month" -> PERIOD_MONTH,
- * "form_fill" -> KIND_FORM_FILL. */
+/* Enum value for a name (case-insensitive), or -1: "month" -> PERIOD_MONTH. */
 int period_kind_from_name(const char *s);
-int touch_kind_from_name(const char *s);
 
 /* Built-in model `name` (case-insensitive): fills *out with its kind and
  * weights (out->name = NULL, the caller names it) and returns the canonical

@@ -16,6 +16,8 @@
 #include "etl/common/dataset_io.h"
 #include "etl/common/program.h"
 #include "etl/normalize/normalize.h"
+#include "etl/common/stage_log.h"
+#include "etl/input/input_set.h"
 
 static const char usage[] =
     "usage: etl-normalize -c FILE --work DIR [--quiet | --verbose]\n"
@@ -26,7 +28,8 @@ static const char usage[] =
     "  DIR/dataset.bin   the normalized data set (etl-dump prints it)\n"
     "  DIR/rejects.csv   rejected rows and warnings\n"
     "  DIR/inputs.tsv    name, bytes, rows read, kept, rejected per input\n"
-    "--check only opens every input and checks its header.\n"
+    "--check only opens every input and checks its header; it lists the files\n"
+    "each input matched and the currencies of opportunities with no fx rate.\n"
     "When the rejected rows pass max_reject_ratio, the data set is not\n"
     "written but rejects.csv and inputs.tsv are (exit 1).\n"
     "\n"
@@ -67,9 +70,26 @@ static uint64_t path_bytes(const char *path) {
   return tree_bytes;
 }
 
+/* The bytes on disk of everything an input names (a file, a directory, a
+ * pattern's matches); 0 for what cannot be resolved (the stage reports it). */
+static uint64_t set_bytes(const char *key, const char *path, bool crm) {
+  if (!path)
+    return 0;
+  struct input_set set;
+  struct strbuf err = STRBUF_INIT;
+  uint64_t total = 0;
+  if (input_set_resolve(&set, key, path, crm, &err) == 0)
+    for (size_t i = 0; i < set.n; i++)
+      total += path_bytes(set.paths[i]);
+  input_set_release(&set);
+  strbuf_release(&err);
+  return total;
+}
+
 static uint64_t input_bytes(const struct etl_config *c) {
-  return path_bytes(c->crm) + path_bytes(c->ma_activities) + path_bytes(c->ma_leads) +
-         path_bytes(c->fx_rates) + path_bytes(c->costs);
+  return set_bytes("crm", c->crm, true) + set_bytes("ma_activities", c->ma_activities, false) +
+         set_bytes("ma_leads", c->ma_leads, false) + set_bytes("fx_rates", c->fx_rates, false) +
+         set_bytes("costs", c->costs, false);
 }
 
 /* "etl-normalize: TS 10 inputs, 844 rows read, 811 kept, 30 rejected, 12 warnings, 0.03 s" */
@@ -178,6 +198,8 @@ static int run(const char *conf_path, const char *work, bool check) {
   int rc = finish(&st, r, work, &err);
   if (rc == ETL_EXIT_OK && !check && level >= STAGE_LOG_INFO)
     log_summary(&st, stage_log_seconds() - start);
+  if (check) /* what each input matched, and warnings, even before a fault */
+    fputs(strbuf_str(&st.report), stdout);
   if (check && rc == ETL_EXIT_OK)
     printf("etl-normalize: %s: configuration and inputs look fine\n", conf_path);
   norm_state_release(&st);

@@ -524,6 +524,7 @@ static int stage_outputs(struct driver *d) {
   char *inputs = xasprintf("%s/inputs.tsv", d->run_dir);
   int rc = ETL_EXIT_IO;
   strbuf_reset(&d->err);
+  manifest_set_currency(&d->manifest, d->config.currency);
   if (publish_copy_to_stage(&d->pub, rejects, "rejects.csv", &d->err) < 0 ||
       manifest_read_inputs(&d->manifest, inputs, &d->err) < 0)
     error("%s", strbuf_str(&d->err));

@@ -513,7 +513,7 @@ char *etl_config_resolve(const struct etl_config *c, const char *p) {
 /* Every default of §7; models are filled once the file is read. */
 static void config_init(struct etl_config *c, const char *path) {
   static const struct ma_touch_type default_types[] = {
-      {1, KIND_WEB_VISIT}, {2, KIND_FORM_FILL}, {11, KIND_EMAIL_CLICK}};
+      {1, TOUCH_KIND_WEB_VISIT}, {2, "form_fill"}, {11, "email_click"}};
   memset(c, 0, sizeof(*c));
   c->path = xstrdup(path);
   c->dir = dir_of(path);
@@ -625,11 +625,11 @@ const char *etl_config_column(const struct etl_config *c, const char *entity, co
   return name;
 }
 
-int etl_config_ma_kind(const struct etl_config *c, long type_id, enum touch_kind *kind) {
+int etl_config_ma_kind(const struct etl_config *c, long type_id, const char **kind) {
   for (size_t i = 0; i < c->nma_types; i++)
     if (c->ma_types[i].type_id == type_id) {
       *kind = c->ma_types[i].kind;
-      return 0;
+      return (int)i;
     }
   return -1;
 }

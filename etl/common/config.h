@@ -18,7 +18,7 @@
 
 struct ma_touch_type {
   long type_id;
-  enum touch_kind kind;
+  char kind[TOUCH_KIND_MAX + 1]; /* a kind name (transforms/model.h) */
 };
 
 /* A [columns "ENTITY"] remap: canonical column -> header in the file. */
@@ -76,9 +76,10 @@ void etl_config_release(struct etl_config *c);
  * the remapped header if [columns "entity"] names it, else `name`. */
 const char *etl_config_column(const struct etl_config *c, const char *entity, const char *name);
 
-/* The kind configured for a Marketo activityTypeId; returns 0 and *kind if
- * the type is configured, -1 otherwise. */
-int etl_config_ma_kind(const struct etl_config *c, long type_id, enum touch_kind *kind);
+/* The kind configured for a Marketo activityTypeId; returns its index in
+ * c->ma_types and sets *kind (owned by the config) if the type is
+ * configured, -1 otherwise. */
+int etl_config_ma_kind(const struct etl_config *c, long type_id, const char **kind);
 
 /* --- Pieces of the loader, also used by tests and other stages ---------- */
 
@@ -104,6 +105,10 @@ int model_weight_parse(const char *s, int64_t *out, const char **why);
  * sets *canonical (static), 0 if the entity has no such column, -1 if the
  * entity is unknown. */
 int etl_entity_column(const char *entity, const char *name, const char **canonical);
+
+/* Every canonical column of `entity` (contract §1), NULL-terminated, static;
+ * NULL if the entity is unknown. */
+const char *const *etl_entity_columns(const char *entity);
 
 /* Sets [pipeline] `key` (case-insensitive) from `value`, validating it;
  * every key but `models` (the loader resolves it once the [model]

@@ -284,13 +284,19 @@ static int touch_type_item(const char *key, const char *item, size_t n, struct m
     strbuf_addf(err, "%s: activity type id '%s' is not a whole number > 0", key, id);
     goto done;
   }
-  int k = touch_kind_from_name(kind);
-  if (k < 0 || k == KIND_CAMPAIGN_RESPONSE) {
-    strbuf_addf(err, "%s: kind '%s' is not one of web_visit, form_fill, email_click", key, kind);
+  if (!touch_kind_name_valid(kind)) {
+    strbuf_addf(err,
+                "%s: kind '%s' is not a kind name (1 to %d characters of a-z, 0-9 and _, "
+                "starting with a letter)", key, kind, TOUCH_KIND_MAX);
+    goto done;
+  }
+  if (strcmp(kind, TOUCH_KIND_CAMPAIGN_RESPONSE) == 0) {
+    strbuf_addf(err, "%s: kind '%s' is the kind of CRM campaign members; give activities "
+                "another name", key, kind);
     goto done;
   }
   out->type_id = (long)v;
-  out->kind = (enum touch_kind)k;
+  memcpy(out->kind, kind, strlen(kind) + 1);
   rc = 0;
 done:
   free(s);
@@ -395,6 +401,13 @@ static const struct {
     {"fx_rates", {"currency", "effective_date", "rate", NULL}},
     {"costs", {"date", "campaign_id", "channel", "amount", "currency", NULL}},
 };
+
+const char *const *etl_entity_columns(const char *entity) {
+  for (size_t i = 0; i < sizeof(entity_columns) / sizeof(entity_columns[0]); i++)
+    if (strcmp(entity, entity_columns[i].entity) == 0)
+      return entity_columns[i].columns;
+  return NULL;
+}
 
 int etl_entity_column(const char *entity, const char *name, const char **canonical) {
   for (size_t i = 0; i < sizeof(entity_columns) / sizeof(entity_columns[0]); i++) {

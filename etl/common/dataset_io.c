@@ -14,7 +14,7 @@
 #include "transforms/base/xalloc.h"
 
 #define DS_MAGIC "ATTRDS01"
-#define DS_VERSION 2u /* 2: opportunity stage and lead source, history */
+#define DS_VERSION 3u /* 2: opportunity stage and lead source, history; 3: touch kinds as names */
 #define DS_NARRAYS 7
 #define DS_NSECTIONS (DS_NARRAYS + 1)
 
@@ -185,7 +185,7 @@ void dataset_dump(const struct dataset *ds, FILE *out) {
     const struct ds_touch *t = &ds->touches[i];
     fprintf(out, "touch\t%s\t%s\t", ds_str(ds, t->touch_id), ds_str(ds, ds->persons[t->person].key));
     dump_ts(out, t->time);
-    fprintf(out, "\t%s\tcampaign=%s\tchannel=%s\n", touch_kind_name((enum touch_kind)t->kind),
+    fprintf(out, "\t%s\tcampaign=%s\tchannel=%s\n", ds_str(ds, t->kind),
             t->campaign == DS_NONE ? "" : ds_str(ds, ds->campaigns[t->campaign].id),
             ds_str(ds, t->channel));
   }

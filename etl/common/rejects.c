@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "etl/common/csvout.h"
 #include "transforms/base/xalloc.h"
+#include "transforms/utf8.h"
 
 void reject_log_init(struct reject_log *log) { memset(log, 0, sizeof(*log)); }
 
@@ -26,7 +28,8 @@ void reject_log_release(struct reject_log *log) {
   for (size_t i = 0; i < log->ninputs; i++) {
     free(log->inputs[i].source);
     free(log->inputs[i].entity);
-    free(log->inputs[i].first_reasons);
+    for (unsigned k = 0; k < log->inputs[i].nreasons; k++)
+      free(log->inputs[i].reasons[k].text);
   }
   free(log->inputs);
   memset(log, 0, sizeof(*log));
@@ -36,7 +39,9 @@ size_t reject_log_input(struct reject_log *log, const char *source, const char *
   XGROW(log->inputs, log->capinputs, log->ninputs + 1);
   struct input_stats *s = &log->inputs[log->ninputs];
   memset(s, 0, sizeof(*s));
-  s->source = xstrdup(source);
+  struct strbuf name = STRBUF_INIT;
+  utf8_repair(source, strlen(source), &name); /* an entry name may be in CP437 */
+  s->source = strbuf_detach(&name);
   s->entity = xstrdup(entity);
   return log->ninputs++;
 }
@@ -63,31 +68,78 @@ void reject_add(struct reject_log *log, size_t input, uint64_t line, const char 
   if (sev != SEV_ERROR)
     return;
   s->rejected++;
-  if (s->nreasons < 3) {
-    char *prev = s->first_reasons;
-    s->first_reasons = xasprintf("%s%sline %" PRIu64 ": %s%s%s", prev ? prev : "",
-                                 prev ? "; " : "", line, r->field, *r->field ? ": " : "",
-                                 r->reason);
-    free(prev);
+  if (s->nreasons < REJECTS_FIRST_REASONS) {
+    s->reasons[s->nreasons].line = line;
+    s->reasons[s->nreasons].text =
+        xasprintf("%s%s%s", r->field, *r->field ? ": " : "", r->reason);
     s->nreasons++;
   }
+}
+
+/* The counts of every file of the input `entity`, and how many files. */
+static void sum_input(const struct reject_log *log, const char *entity, uint64_t *read,
+                      uint64_t *rejected, size_t *files) {
+  *read = *rejected = 0;
+  *files = 0;
+  for (size_t i = 0; i < log->ninputs; i++)
+    if (strcmp(log->inputs[i].entity, entity) == 0) {
+      *read += log->inputs[i].read;
+      *rejected += log->inputs[i].rejected;
+      (*files)++;
+    }
+}
+
+/* "line 4: ...; line 9: ..." for one file; "a.csv:4: ...; b.csv:2: ..."
+ * over several. */
+static void add_first_reasons(const struct reject_log *log, const char *entity, size_t files,
+                              struct strbuf *err) {
+  unsigned shown = 0;
+  for (size_t i = 0; i < log->ninputs && shown < REJECTS_FIRST_REASONS; i++) {
+    const struct input_stats *s = &log->inputs[i];
+    if (strcmp(s->entity, entity) != 0)
+      continue;
+    for (unsigned k = 0; k < s->nreasons && shown < REJECTS_FIRST_REASONS; k++, shown++) {
+      strbuf_adds(err, shown ? "; " : "");
+      if (files > 1)
+        strbuf_addf(err, "%s:%" PRIu64 ": %s", s->source, s->reasons[k].line, s->reasons[k].text);
+      else
+        strbuf_addf(err, "line %" PRIu64 ": %s", s->reasons[k].line, s->reasons[k].text);
+    }
+  }
+}
+
+/* Whether an earlier file already stood for this input in the check. */
+static bool seen_before(const struct reject_log *log, size_t i) {
+  for (size_t k = 0; k < i; k++)
+    if (strcmp(log->inputs[k].entity, log->inputs[i].entity) == 0)
+      return true;
+  return false;
 }
 
 int reject_log_check_ratio(const struct reject_log *log, double max_ratio, struct strbuf *err) {
   for (size_t i = 0; i < log->ninputs; i++) {
     const struct input_stats *s = &log->inputs[i];
-    if (s->read == 0 || s->rejected == 0)
+    if (seen_before(log, i))
+      continue;
+    uint64_t read, rejected;
+    size_t files;
+    sum_input(log, s->entity, &read, &rejected, &files);
+    if (read == 0 || rejected == 0)
       continue;
     /* errors / read > max_ratio, decided without rounding surprises */
-    double ratio = (double)s->rejected / (double)s->read;
-    if ((long double)s->rejected > (long double)max_ratio * (long double)s->read) {
-      strbuf_addf(err,
-                  "%s: %" PRIu64 " of %" PRIu64 " %s rows rejected (%.2f%%), more than "
-                  "max_reject_ratio %g; first reasons: %s",
-                  s->source, s->rejected, s->read, s->entity, ratio * 100.0, max_ratio,
-                  s->first_reasons ? s->first_reasons : "");
-      return -1;
-    }
+    double ratio = (double)rejected / (double)read;
+    if ((long double)rejected <= (long double)max_ratio * (long double)read)
+      continue;
+    if (files == 1)
+      strbuf_addf(err, "%s: ", s->source);
+    else
+      strbuf_addf(err, "%s (%zu files, %s ...): ", s->entity, files, s->source);
+    strbuf_addf(err,
+                "%" PRIu64 " of %" PRIu64 " %s rows rejected (%.2f%%), more than "
+                "max_reject_ratio %g; first reasons: ",
+                rejected, read, s->entity, ratio * 100.0, max_ratio);
+    add_first_reasons(log, s->entity, files, err);
+    return -1;
   }
   return 0;
 }
@@ -137,8 +189,11 @@ int reject_log_write_inputs(const struct reject_log *log, const char *path, stru
   }
   for (size_t i = 0; i < log->ninputs; i++) {
     const struct input_stats *s = &log->inputs[i];
-    fprintf(f, "%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n", s->source, s->bytes,
-            s->read, s->kept, s->rejected);
+    fprintf(f,
+            "%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
+            "\t%s\t%s\n",
+            s->source, s->bytes, s->read, s->kept, s->rejected, s->deleted, s->skipped,
+            s->sha256[0] ? s->sha256 : "-", s->entity);
   }
   int bad = ferror(f);
   if (fclose(f) != 0 || bad) {

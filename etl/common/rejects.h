@@ -20,15 +20,25 @@ struct reject {
   enum reject_severity severity;
 };
 
-/* Counts for one input (one CSV file or archive entry). */
+#define REJECTS_FIRST_REASONS 3
+
+/* Counts for one file of an input (a CSV file or an archive entry); the
+ * files of one input share its `entity`. read = kept + rejected + deleted +
+ * skipped. */
 struct input_stats {
   char *source;      /* "crm_export.zip:Lead.csv" */
-  char *entity;      /* "Lead", "ma_activities" */
-  uint64_t bytes;    /* file size (entries: uncompressed size) */
-  uint64_t read;     /* data records, deleted ones included */
+  char *entity;      /* "Lead", "ma_activities": the input the file belongs to */
+  uint64_t bytes;    /* file size (archive entries: the entry's uncompressed size) */
+  uint64_t read;     /* data records, deleted and skipped ones included */
   uint64_t kept;
   uint64_t rejected; /* error rows */
-  char *first_reasons; /* "line 4: CreatedDate ...; line 9: ..." (first 3) */
+  uint64_t deleted;  /* IsDeleted = true */
+  uint64_t skipped;  /* re-exported Marketo rows (contract §1.2) */
+  char sha256[65];   /* hex SHA-256 of the file as read; "" if not read to its end */
+  struct {
+    uint64_t line;
+    char *text;      /* "CreatedDate: '2024-02-30': no such day" */
+  } reasons[REJECTS_FIRST_REASONS]; /* the first error rows */
   unsigned nreasons;
 };
 
@@ -49,12 +59,15 @@ void reject_add(struct reject_log *log, size_t input, uint64_t line, const char 
                 const char *field, enum reject_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 /* Checks every input's error ratio against max_ratio (failing when strictly
- * greater). Returns 0, or -1 with a message naming the entity, the ratio and
- * the first reasons. */
+ * greater); an input of several files is one input (its entity), its ratio
+ * taken over all of them. Returns 0, or -1 with a message naming the input,
+ * its files, the ratio and the first reasons. */
 int reject_log_check_ratio(const struct reject_log *log, double max_ratio, struct strbuf *err);
 /* Writes rejects.csv sorted by (source, line). 0 or -1 with err. */
 int reject_log_write(struct reject_log *log, const char *path, bool bom, struct strbuf *err);
-/* Writes inputs.tsv (see docs/architecture.md). 0 or -1 with err. */
+/* Writes inputs.tsv: one line per file, tab-separated: source, bytes, rows
+ * read, kept, rejected, deleted, skipped, sha256 (or "-"), entity. 0 or -1
+ * with err. */
 int reject_log_write_inputs(const struct reject_log *log, const char *path, struct strbuf *err);
 
 #endif

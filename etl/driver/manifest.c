@@ -25,10 +25,13 @@ void manifest_release(struct manifest *m) {
   free(m->version);
   free(m->config_path);
   free(m->as_of);
+  free(m->currency);
   free(m->range_from);
   free(m->range_to);
-  for (size_t i = 0; i < m->ninputs; i++)
+  for (size_t i = 0; i < m->ninputs; i++) {
     free(m->inputs[i].name);
+    free(m->inputs[i].input);
+  }
   free(m->inputs);
   for (size_t i = 0; i < m->noutputs; i++)
     free(m->outputs[i].name);
@@ -128,6 +131,11 @@ int manifest_set_range(struct manifest *m, const char *name, struct strbuf *err)
   return 0;
 }
 
+void manifest_set_currency(struct manifest *m, const char *currency) {
+  free(m->currency);
+  m->currency = xstrdup(currency);
+}
+
 void manifest_add_stage(struct manifest *m, const char *name, double seconds) {
   XGROW(m->stages, m->stages_cap, m->nstages + 1);
   m->stages[m->nstages].name = xstrdup(name);
@@ -163,38 +171,61 @@ static int parse_u64(const char *s, size_t n, uint64_t *out) {
   return 0;
 }
 
+#define INPUT_FIELDS 9
+
+/* A SHA-256 in lower-case hex, or "-" for none. */
+static int parse_sha(const char *s, size_t n, char out[SHA256_HEX_LEN + 1]) {
+  if (n == 1 && s[0] == '-') {
+    out[0] = '\0';
+    return 0;
+  }
+  if (n != SHA256_HEX_LEN || strspn(s, "0123456789abcdef") < n)
+    return -1;
+  memcpy(out, s, n);
+  out[n] = '\0';
+  return 0;
+}
+
 static int parse_input_line(struct manifest *m, const char *line, size_t n, size_t lineno,
                             struct strbuf *err) {
-  const char *field[5];
-  size_t len[5], nf = 0;
+  const char *field[INPUT_FIELDS];
+  size_t len[INPUT_FIELDS], nf = 0;
   const char *start = line;
   for (size_t i = 0; i <= n; i++) {
     if (i < n && line[i] != '\t')
       continue;
-    if (nf < 5) {
+    if (nf < INPUT_FIELDS) {
       field[nf] = start;
       len[nf] = (size_t)(line + i - start);
     }
     nf++;
     start = line + i + 1;
   }
-  if (nf != 5) {
-    strbuf_addf(err, "inputs.tsv:%zu: expected 5 fields, found %zu", lineno, nf);
+  if (nf != INPUT_FIELDS) {
+    strbuf_addf(err, "inputs.tsv:%zu: expected %d fields, found %zu", lineno, INPUT_FIELDS, nf);
     return -1;
   }
   struct manifest_input in;
-  uint64_t *nums[4] = {&in.bytes, &in.rows_read, &in.rows_kept, &in.rows_rejected};
-  if (len[0] == 0) {
-    strbuf_addf(err, "inputs.tsv:%zu: empty input name", lineno);
+  memset(&in, 0, sizeof(in));
+  uint64_t *nums[6] = {&in.bytes,         &in.rows_read,    &in.rows_kept,
+                       &in.rows_rejected, &in.rows_deleted, &in.rows_skipped};
+  if (len[0] == 0 || len[8] == 0) {
+    strbuf_addf(err, "inputs.tsv:%zu: empty %s", lineno, len[0] ? "input" : "input name");
     return -1;
   }
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < 6; k++)
     if (parse_u64(field[k + 1], len[k + 1], nums[k]) < 0) {
       strbuf_addf(err, "inputs.tsv:%zu: field %d '%.*s' is not a count", lineno, k + 2,
                   (int)len[k + 1], field[k + 1]);
       return -1;
     }
+  if (parse_sha(field[7], len[7], in.sha256) < 0) {
+    strbuf_addf(err, "inputs.tsv:%zu: field 8 '%.*s' is not a SHA-256", lineno, (int)len[7],
+                field[7]);
+    return -1;
+  }
   in.name = xstrndup(field[0], len[0]);
+  in.input = xstrndup(field[8], len[8]);
   XGROW(m->inputs, m->inputs_cap, m->ninputs + 1);
   m->inputs[m->ninputs++] = in;
   return 0;
@@ -469,10 +500,19 @@ static void add_array(struct strbuf *out, const char *key, size_t n, const void 
 static void format_input(struct strbuf *out, const void *item) {
   const struct manifest_input *in = item;
   add_str_member(out, 6, "name", in->name, false);
+  add_str_member(out, 6, "input", in->input, false);
   add_u64_member(out, 6, "bytes", in->bytes, false);
   add_u64_member(out, 6, "rows_read", in->rows_read, false);
   add_u64_member(out, 6, "rows_kept", in->rows_kept, false);
-  add_u64_member(out, 6, "rows_rejected", in->rows_rejected, true);
+  add_u64_member(out, 6, "rows_rejected", in->rows_rejected, false);
+  add_u64_member(out, 6, "rows_deleted", in->rows_deleted, false);
+  add_u64_member(out, 6, "rows_skipped", in->rows_skipped, false);
+  if (in->sha256[0])
+    add_str_member(out, 6, "sha256", in->sha256, true);
+  else {
+    add_key(out, 6, "sha256");
+    strbuf_adds(out, "null\n");
+  }
 }
 
 static void format_output(struct strbuf *out, const void *item) {
@@ -502,6 +542,7 @@ void manifest_format(const struct manifest *m, struct strbuf *out) {
   add_str_member(out, 4, "sha256", m->config_sha256, true);
   strbuf_adds(out, "  },\n");
   add_str_member(out, 2, "as_of", m->as_of, false);
+  add_str_member(out, 2, "currency", m->currency, false);
   add_key(out, 2, "range");
   strbuf_adds(out, "{\n");
   add_str_member(out, 4, "from", m->range_from, false);

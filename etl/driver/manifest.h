@@ -15,9 +15,13 @@
 #include "etl/common/sha256.h"
 #include "transforms/base/strbuf.h"
 
+/* One input file (or CRM archive entry): read = kept + rejected + deleted
+ * + skipped. */
 struct manifest_input {
   char *name;
-  uint64_t bytes, rows_read, rows_kept, rows_rejected;
+  char *input;  /* the CRM entity or [input] key it belongs to */
+  uint64_t bytes, rows_read, rows_kept, rows_rejected, rows_deleted, rows_skipped;
+  char sha256[SHA256_HEX_LEN + 1]; /* of the file as read; "" when unknown */
 };
 
 struct manifest_output {
@@ -39,6 +43,7 @@ struct manifest {
   char *config_path;
   char config_sha256[SHA256_HEX_LEN + 1];
   char *as_of;
+  char *currency;              /* the corporate currency, NULL until set */
   char *range_from, *range_to; /* YYYY-MM-DD */
   struct manifest_input *inputs;
   size_t ninputs, inputs_cap;
@@ -56,6 +61,9 @@ void manifest_release(struct manifest *m);
 int manifest_set_run(struct manifest *m, const char *version, const char *config_path,
                      const char *as_of, struct strbuf *err);
 
+/* States the corporate currency every amount of the tables is in. */
+void manifest_set_currency(struct manifest *m, const char *currency);
+
 /* Sets range_from/range_to from a range name "YYYY-MM-DD_YYYY-MM-DD";
  * -1 with err when name is not of that form. */
 int manifest_set_range(struct manifest *m, const char *name, struct strbuf *err);
@@ -67,9 +75,10 @@ void manifest_add_stage(struct manifest *m, const char *name, double seconds);
 /* Sets the cache state (a static string) of the last stage named name. */
 void manifest_set_stage_cache(struct manifest *m, const char *name, const char *state);
 
-/* Parses inputs.tsv (lines name<TAB>bytes<TAB>rows_read<TAB>rows_kept<TAB>
- * rows_rejected, LF or CRLF ends) and appends one input per line. -1 with
- * err ("inputs.tsv:3: expected 5 fields") on a malformed line. */
+/* Parses inputs.tsv (lines name, bytes, rows_read, rows_kept,
+ * rows_rejected, rows_deleted, rows_skipped, sha256 ("-" when unknown),
+ * input, tab-separated, LF or CRLF ends) and appends one input per line. -1
+ * with err ("inputs.tsv:3: expected 9 fields") on a malformed line. */
 int manifest_parse_inputs(struct manifest *m, const char *text, size_t n, struct strbuf *err);
 /* The same, reading the file at path. */
 int manifest_read_inputs(struct manifest *m, const char *path, struct strbuf *err);

@@ -126,6 +126,9 @@ int etl_archive_list(const struct etl_archive_origin *o, const struct etl_input_
       XGROW(list, cap, count + 1);
       list[count].path = xstrdup(path);
       list[count].ordinal = ordinal;
+      list[count].size = archive_entry_size_is_set(e) && archive_entry_size(e) > 0
+                             ? (uint64_t)archive_entry_size(e)
+                             : 0;
       count++;
     }
     if ((rc = skip_entry(a, o, opts, regular ? list[count - 1].path : NULL, err)) < 0)

@@ -8,6 +8,7 @@
 #define ATTR_ARCHIVE_ENTRY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "etl/input/byte_source.h"
 #include "etl/input/reader.h"
@@ -23,11 +24,13 @@ struct etl_archive_origin {
   const char *name;
 };
 
-/* One regular-file entry: its path inside the archive and its ordinal among
- * all headers of the archive (directories included). */
+/* One regular-file entry: its path inside the archive, its ordinal among
+ * all headers of the archive (directories included) and its uncompressed
+ * size as the archive states it (0 when the archive does not say). */
 struct etl_archive_member {
   char *path;
   size_t ordinal;
+  uint64_t size;
 };
 
 /* Lists the regular-file entries in archive order. Returns 0 with *members

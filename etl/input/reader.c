@@ -54,6 +54,8 @@
 #include "etl/input/prefetch_source.h"
 #include "etl/input/record_pipe.h"
 #include "etl/input/gzip_stream.h"
+#include "etl/input/hash_source.h"
+#include "etl/input/row_digest.h"
 #include "transforms/base/xalloc.h"
 
 #define READ_CHUNK (256u * 1024u)
@@ -62,7 +64,7 @@
 #define CSV_BLOCK (64u * 1024u)
 #define FEED_BATCH 64 /* records parsed ahead per refill of the queue */
 
-static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false};
+static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false, false};
 
 /* A finished record waiting to be handed out. */
 struct rec_slot {
@@ -105,6 +107,10 @@ struct etl_reader {
   char *header_bytes;
   struct strbuf err;
   struct record_pipe *pipe; /* records parsed on a second thread, after the header */
+  struct hash_result digest; /* SHA-256 of the file (entry), set at its end */
+  struct row_digester rows;  /* with opts.row_digests, once the header is read */
+  bool rows_ready;
+  unsigned char row_digest[ROW_DIGEST_LEN]; /* of the record handed out */
 };
 
 /* --- libcsv callbacks ---------------------------------------------------- */
@@ -346,6 +352,11 @@ static int reader_next_sync(struct etl_reader *r, struct etl_record *rec) {
   rec->nfields = slot->nfields;
   rec->fields = r->out_fields;
   rec->lens = r->flen + slot->first;
+  rec->digest = NULL;
+  if (r->rows_ready && rec->nfields == r->rows.nfields) {
+    row_digester_row(&r->rows, rec, r->row_digest);
+    rec->digest = r->row_digest;
+  }
   return ETL_READ_OK;
 }
 
@@ -423,6 +434,10 @@ static int reader_start(struct etl_reader *r, struct etl_reader **out, struct st
     return -1;
   }
   copy_header(r, &rec);
+  if (r->opts.row_digests) {
+    row_digester_init(&r->rows, &r->header);
+    r->rows_ready = true;
+  }
   r->pipe = record_pipe_start(pipe_pull, pipe_counters, r);
   *out = r;
   return 0;
@@ -470,7 +485,7 @@ int etl_reader_open_path(struct etl_reader **out, const char *path, const char *
   struct etl_reader *r = reader_new(source, opts);
   free(owned);
   r->file_bytes = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-  reader_open_raw(r, byte_source_fd(fd));
+  reader_open_raw(r, byte_source_hash(byte_source_fd(fd), &r->digest));
   return reader_start(r, out, err);
 }
 
@@ -479,7 +494,7 @@ static int open_memory(struct etl_reader **out, const void *data, size_t len, co
   struct etl_reader *r = reader_new(source ? source : "(memory)", opts);
   r->reference_csv = reference_csv;
   r->file_bytes = len;
-  reader_open_raw(r, byte_source_memory(data, len));
+  reader_open_raw(r, byte_source_hash(byte_source_memory(data, len), &r->digest));
   return reader_start(r, out, err);
 }
 
@@ -527,6 +542,9 @@ uint64_t etl_reader_bytes_out(const struct etl_reader *r) {
   return r->src ? r->src->out : 0;
 }
 uint64_t etl_reader_file_bytes(const struct etl_reader *r) { return r->file_bytes; }
+const char *etl_reader_sha256(const struct etl_reader *r) {
+  return r->digest.hex[0] ? r->digest.hex : NULL;
+}
 
 void etl_reader_free(struct etl_reader *r) {
   if (!r)
@@ -546,6 +564,8 @@ void etl_reader_free(struct etl_reader *r) {
   free(r->header.lens);
   free(r->header_bytes);
   strbuf_release(&r->err);
+  if (r->rows_ready)
+    row_digester_release(&r->rows);
   free(r);
 }
 
@@ -563,10 +583,11 @@ struct etl_container {
   size_t n;
 };
 
-static void add_member(struct etl_container *c, size_t *cap, char *path) {
+static void add_member(struct etl_container *c, size_t *cap, char *path, uint64_t size) {
   XGROW(c->members, *cap, c->n + 1);
   c->members[c->n].path = path;
   c->members[c->n].ordinal = c->n;
+  c->members[c->n].size = size;
   c->n++;
 }
 
@@ -593,7 +614,7 @@ static int walk_dir(struct etl_container *c, size_t *cap, const char *rel, struc
       free(sub);
     } else if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
       c->file_bytes += (uint64_t)st.st_size;
-      add_member(c, cap, sub);
+      add_member(c, cap, sub, (uint64_t)st.st_size);
     } else {
       free(sub);
     }
@@ -692,8 +713,8 @@ static int open_member(struct etl_container *c, const struct etl_archive_member 
   char *source = xasprintf("%s:%s", c->name, m->path);
   struct etl_reader *r = reader_new(source, &c->opts);
   free(source);
-  r->src = byte_source_prefetch(src);
-  r->file_bytes = c->file_bytes;
+  r->src = byte_source_prefetch(byte_source_hash(src, &r->digest));
+  r->file_bytes = m->size; /* the entry's own size, not the archive's */
   return reader_start(r, out, err);
 }
 
@@ -719,13 +740,12 @@ static bool check_entry_name(const struct etl_container *c, const char *path, st
   return false;
 }
 
-int etl_container_open_entity(struct etl_container *c, const char *entity,
-                              struct etl_reader **out, struct strbuf *err) {
+int etl_container_find(const struct etl_container *c, const char *entity, size_t *index,
+                       struct strbuf *err) {
   char *want = xasprintf("%s.csv", entity);
   char *want_gz = xasprintf("%s.csv.gz", entity);
   const struct etl_archive_member *found = NULL;
   int rc = 1;
-  *out = NULL;
   for (size_t i = 0; i < c->n && rc == 1; i++) {
     if (!member_matches(c, c->members[i].path, want, want_gz))
       continue;
@@ -735,20 +755,44 @@ int etl_container_open_entity(struct etl_container *c, const char *entity,
       rc = -1;
     }
     found = &c->members[i];
+    *index = i;
   }
-  if (rc == 1 && !found) {
-    if (c->is_dir)
-      strbuf_addf(err, "%s: no %s or %s", c->name, want, want_gz);
-    else
-      strbuf_addf(err, "%s: no entry %s", c->name, want);
+  if (rc == 1 && !found)
     rc = 0;
-  }
   if (rc == 1 && !check_entry_name(c, found->path, err))
-    rc = -1;
-  if (rc == 1 && open_member(c, found, out, err) < 0)
     rc = -1;
   free(want);
   free(want_gz);
+  return rc;
+}
+
+void etl_container_describe_missing(const struct etl_container *c, const char *entity,
+                                    struct strbuf *err) {
+  if (c->is_dir)
+    strbuf_addf(err, "%s: no %s.csv or %s.csv.gz", c->name, entity, entity);
+  else
+    strbuf_addf(err, "%s: no entry %s.csv", c->name, entity);
+}
+
+int etl_container_open_at(struct etl_container *c, size_t index, struct etl_reader **out,
+                          struct strbuf *err) {
+  *out = NULL;
+  return open_member(c, &c->members[index], out, err);
+}
+
+const char *etl_container_member_path(const struct etl_container *c, size_t index) {
+  return c->members[index].path;
+}
+
+int etl_container_open_entity(struct etl_container *c, const char *entity,
+                              struct etl_reader **out, struct strbuf *err) {
+  size_t index = 0;
+  *out = NULL;
+  int rc = etl_container_find(c, entity, &index, err);
+  if (rc == 0)
+    etl_container_describe_missing(c, entity, err);
+  if (rc == 1 && etl_container_open_at(c, index, out, err) < 0)
+    rc = -1;
   return rc;
 }
 

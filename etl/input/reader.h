@@ -24,6 +24,8 @@ struct etl_input_opts {
   uint64_t max_input_bytes; /* cap on uncompressed bytes of one input */
   double max_expand_ratio;  /* uncompressed / compressed, checked past 1 MiB */
   bool null_is_empty;       /* marketing-automation files: `null` == "" */
+  bool row_digests;         /* each record's digest by column name (row_digest.h),
+                               computed on the thread that parses ahead */
 };
 
 enum etl_read_status {
@@ -39,6 +41,9 @@ struct etl_record {
   size_t nfields;
   char **fields;
   size_t *lens;
+  /* with row_digests, for a record of the header's field count: its
+   * 16-byte digest (row_digest.h), valid as long as the fields; else NULL */
+  const unsigned char *digest;
 };
 
 struct etl_reader;
@@ -91,8 +96,14 @@ const char *etl_reader_source(const struct etl_reader *r);
  * uncompressed bytes produced so far. */
 uint64_t etl_reader_bytes_in(const struct etl_reader *r);
 uint64_t etl_reader_bytes_out(const struct etl_reader *r);
-/* Size in bytes of the input file on disk (archive: the archive). */
+/* Size in bytes of the input: the file on disk, or for an archive entry
+ * the entry's uncompressed size as the archive states it. */
 uint64_t etl_reader_file_bytes(const struct etl_reader *r);
+/* Lower-case hex SHA-256 of the file as stored (a .csv.gz: its compressed
+ * bytes) or of an archive entry's content, computed while reading; NULL
+ * until the reader has returned ETL_READ_EOF (call it only then: the hash
+ * is finished on the thread that reads ahead). */
+const char *etl_reader_sha256(const struct etl_reader *r);
 /* Closes everything; NULL is a no-op. */
 void etl_reader_free(struct etl_reader *r);
 
@@ -104,6 +115,21 @@ struct etl_container;
  * Returns 0, or -1 with a message (missing file, corrupt archive). */
 int etl_container_open(struct etl_container **out, const char *path,
                        const struct etl_input_opts *opts, struct strbuf *err);
+
+/* Finds the entry for `entity` (the rule below). Returns 1 with *index, 0
+ * when there is none (err untouched), -1 on two matches or a control
+ * character in the entry's name (err says which). */
+int etl_container_find(const struct etl_container *c, const char *entity, size_t *index,
+                       struct strbuf *err);
+/* Appends "crm_export.zip: no entry Lead.csv" (a directory: "crm: no
+ * Lead.csv or Lead.csv.gz") to err. */
+void etl_container_describe_missing(const struct etl_container *c, const char *entity,
+                                    struct strbuf *err);
+/* Opens entry `index` (from etl_container_find) as a reader: 0 or -1. */
+int etl_container_open_at(struct etl_container *c, size_t index, struct etl_reader **out,
+                          struct strbuf *err);
+/* Path of entry `index` inside the archive or directory. */
+const char *etl_container_member_path(const struct etl_container *c, size_t index);
 
 /* Opens the entry for `entity`: the entry whose base name is
  * "<entity>.csv" (or "<entity>.csv.gz" in a directory), in any subfolder,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/input/row_digest.h"
 #include "transforms/base/xalloc.h"
 
 #define PIPE_BATCHES 3
@@ -17,6 +18,8 @@
 struct pipe_rec {
   size_t first, nfields;
   uint64_t line;
+  bool has_digest;
+  unsigned char digest[ROW_DIGEST_LEN];
 };
 
 struct batch {
@@ -55,6 +58,9 @@ static void batch_add(struct batch *b, const struct etl_record *rec) {
   pr->first = b->nf;
   pr->nfields = rec->nfields;
   pr->line = rec->line;
+  pr->has_digest = rec->digest != NULL;
+  if (rec->digest)
+    memcpy(pr->digest, rec->digest, ROW_DIGEST_LEN);
   if (b->nf + rec->nfields > b->f_cap) {
     size_t cap = b->f_cap ? b->f_cap : 256;
     while (cap < b->nf + rec->nfields)
@@ -160,6 +166,7 @@ int record_pipe_next(struct record_pipe *p, struct etl_record *rec) {
       rec->nfields = pr->nfields;
       rec->fields = p->fields;
       rec->lens = b->flen + pr->first;
+      rec->digest = pr->has_digest ? pr->digest : NULL;
       return ETL_READ_OK;
     }
     if (b->end != ETL_READ_OK) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "transforms/base/xalloc.h"
+
 void norm_state_init(struct norm_state *st, const struct etl_config *conf, struct dataset *ds) {
   memset(st, 0, sizeof(*st));
   st->conf = conf;
@@ -20,8 +22,10 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   idmap_init(&st->contact_by_id);
   idmap_init(&st->opp_by_id);
   idmap_init(&st->mlead_by_key);
+  strbuf_init(&st->report);
   ma_attributes_init(&st->attrs);
   utm_init(&st->utm);
+  st->kind_ids = xcalloc(conf->nma_types ? conf->nma_types : 1, sizeof(*st->kind_ids));
   st->log_level = STAGE_LOG_INFO;
   stage_progress_init(&st->progress, "etl-normalize", 0, false);
 }
@@ -45,7 +49,10 @@ void norm_state_release(struct norm_state *st) {
   idmap_release(&st->mlead_by_key);
   if (st->people_built)
     identity_release(&st->identity);
+  free(st->act_digests);
+  strbuf_release(&st->report);
   normalize_channel_memo_free(st);
+  free(st->kind_ids);
   strbuf_release(&st->idbuf);
   strbuf_release(&st->sb);
   strbuf_release(&st->memo_key);

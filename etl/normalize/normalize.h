@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "etl/common/config.h"
+#include "etl/input/input_set.h"
 #include "etl/input/input_table.h"
 #include "etl/common/rejects.h"
 #include "etl/common/stage_log.h"
@@ -63,6 +64,14 @@ struct norm_mlead {
   int64_t created;
   uint32_t person; /* DS_NONE until mapped */
   str_id key;      /* the Marketo id as written */
+  unsigned char digest[INPUT_DIGEST_LEN]; /* of its raw row (re-exports, §1.2) */
+};
+
+/* The digest of a kept activity row (re-exports, contract §1.2), by the
+ * str_id of its marketoGUID in norm_state.guids. */
+struct kept_digest {
+  str_id guid;
+  unsigned char digest[INPUT_DIGEST_LEN];
 };
 
 struct norm_state {
@@ -92,6 +101,9 @@ struct norm_state {
       mlead_by_key;
 
   struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
+  struct strbuf report; /* check mode: what each input matched, warnings (stdout) */
+  struct kept_digest *act_digests; /* of each kept activity, in ascending guid order */
+  size_t nact_digests, capact_digests;
   struct ma_attributes attrs;
   struct utm utm;
   struct identity identity; /* normalize_people.c: persons, email candidates */
@@ -100,6 +112,7 @@ struct norm_state {
   enum stage_log_level log_level; /* STAGE_LOG_INFO after init */
   struct stage_progress progress; /* the terminal progress line (disabled after init) */
   void *channel_cache; /* normalize_touches.c */
+  str_id *kind_ids; /* per conf->ma_types entry: its kind interned, STR_EMPTY until used */
 };
 
 /* Runs the whole stage. On failure err holds the message. */
@@ -116,15 +129,28 @@ str_id norm_text(struct norm_state *st, const char *s, size_t n);
 /* Interns cell col of the current row trimmed of white space (StageName,
  * LeadSource of an opportunity). */
 str_id norm_trimmed_text(struct norm_state *st, struct input_table *t, size_t col);
-/* Opens the input for `entity`: a CRM entity from the container, or an
- * [input] file. Returns 1 with t open; 0 when an [input] file is not
- * configured, or when the container has no entry for the entity (err then
- * says so: a fault for a required entity, nothing for an optional one);
- * -1 with err on a fault (missing file, two entries, missing column). */
-int norm_open_crm(struct norm_state *st, void *container, const char *entity,
-                  const struct col_spec *specs, size_t n, struct input_table *t,
+/* The CRM export: what `crm` matched (one or more parts, in bytewise order
+ * of their paths), each an archive or a directory, open. */
+struct norm_crm {
+  struct input_set set;
+  struct etl_container **parts;
+  size_t n;
+};
+/* Resolves and opens every part of `crm`. 0, or -1 with err (missing input,
+ * a part that is not a readable archive or directory); close it either way. */
+int norm_crm_open(struct norm_state *st, struct norm_crm *crm, struct strbuf *err);
+void norm_crm_close(struct norm_crm *crm);
+
+/* Opens a CRM entity over every part that holds it (parts of one entity,
+ * read in part order; two matches in one part are a fault) or an [input]
+ * key's file, directory or pattern. Returns 1 with t open, 0 when the input
+ * is not configured (or an optional entity is in no part), -1 with err on a
+ * fault (missing file/entry/column). In check mode every file's header is
+ * checked and what each input matched goes to st->report. */
+int norm_open_crm(struct norm_state *st, const struct norm_crm *crm, const char *entity,
+                  bool optional, const struct col_spec *specs, size_t n, struct input_table *t,
                   struct strbuf *err);
-int norm_open_file(struct norm_state *st, const char *path, const char *entity, bool ma,
+int norm_open_file(struct norm_state *st, const char *path, const char *key, bool ma,
                    const struct col_spec *specs, size_t n, struct input_table *t,
                    struct strbuf *err);
 /* Parses an IsDeleted-style boolean cell of column i; rejects the row on an
@@ -146,8 +172,9 @@ const char *norm_currency(struct norm_state *st, struct input_table *t, size_t c
  * caller emits with norm_warn_email after the row is known to be kept. */
 str_id norm_email(struct norm_state *st, const char *s, size_t n, bool *invalid);
 void norm_warn_email(struct norm_state *st, struct input_table *t, size_t col, const char *id);
-/* Log line for an input after it has been read (verbose level only). */
-void norm_log_input(struct norm_state *st, const struct input_table *t);
+/* Log lines for the files of an input after it has been read (verbose
+ * level only). */
+void norm_log_input(struct norm_state *st, const char *entity);
 
 /* --- per family --- */
 int normalize_fx(struct norm_state *st, struct strbuf *err);
@@ -162,9 +189,9 @@ uint32_t normalize_map_mlead(struct norm_state *st, const struct norm_mlead *m);
 str_id normalize_channel(struct norm_state *st, const char *const fields[RF_COUNT]);
 /* Frees the channel memo (idempotent). */
 void normalize_channel_memo_free(struct norm_state *st);
-/* Appends a touch to ds->touches. */
+/* Appends a touch to ds->touches; kind is its interned kind name. */
 void normalize_add_touch(struct norm_state *st, str_id touch_id, uint32_t person,
-                         uint32_t campaign, int64_t time, enum touch_kind kind, str_id channel);
+                         uint32_t campaign, int64_t time, str_id kind, str_id channel);
 /* Sorts and de-duplicates; establishes every invariant of dataset.h. */
 void normalize_finish(struct norm_state *st);
 

@@ -5,7 +5,9 @@
  * so that every reference can be checked against rows already kept. Each
  * row goes through the checks in the contract's order: field count (the
  * table), IsDeleted, values, references, duplicate key. */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "etl/normalize/normalize.h"
@@ -91,7 +93,7 @@ static void campaign_row(struct norm_state *st, struct input_table *t, struct id
   campaign_key(name, kn, &st->sb);
   c->key = st->sb.len ? strpool_intern(&st->scratch, st->sb.buf, st->sb.len) : STR_EMPTY;
   idmap_put(&st->campaign_by_id, id, (uint32_t)st->ncampaigns);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
   if (cost != 0 && !has_start)
     reject_add(&st->log, t->input, t->rec.line, S(st, id), "ActualCost", SEV_WARNING,
                "ActualCost without StartDate: cost not counted");
@@ -158,7 +160,7 @@ static void lead_row(struct norm_state *st, struct input_table *t, struct idmap 
   l->conv_opp = opt_sfid(st, t, LE_OPP);
   l->person = DS_NONE;
   idmap_put(&st->lead_by_id, id, (uint32_t)st->nleads++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
   if (invalid)
     norm_warn_email(st, t, LE_EMAIL, S(st, id));
 }
@@ -194,7 +196,7 @@ static void contact_row(struct norm_state *st, struct input_table *t, struct idm
   c->lead_source = opt_text(st, t, CO_SOURCE);
   c->person = DS_NONE;
   idmap_put(&st->contact_by_id, id, (uint32_t)st->ncontacts++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
   if (invalid)
     norm_warn_email(st, t, CO_EMAIL, S(st, id));
 }
@@ -262,8 +264,11 @@ static void opportunity_row(struct norm_state *st, struct input_table *t, struct
   o->flags = (closed ? DS_OPP_CLOSED : 0) | (won ? DS_OPP_WON : 0);
   o->created = created.utc;
   o->close_day = close.written_day;
-  o->close_end = (int64_t)close.written_day * SECS_PER_DAY - st->conf->naive_utc_offset +
-                 SECS_PER_DAY - 1;
+  /* a CloseDate written with a time ends the window at that time (contract
+   * §9 Values, 1.2); a date alone at 23:59:59 of that day */
+  o->close_end = close.date_only ? (int64_t)close.written_day * SECS_PER_DAY -
+                                       st->conf->naive_utc_offset + SECS_PER_DAY - 1
+                                 : close.utc;
   o->pipeline_cents = pipeline;
   o->revenue_cents = revenue;
   o->stage = norm_trimmed_text(st, t, OP_STAGE);
@@ -272,7 +277,7 @@ static void opportunity_row(struct norm_state *st, struct input_table *t, struct
   o->name = opt_text(st, t, OP_NAME);
   o->currency = S(st, cur)[0] ? cur : norm_text(st, st->conf->currency, strlen(st->conf->currency));
   idmap_put(&st->opp_by_id, id, (uint32_t)st->ds->nopps++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
 }
 
 /* --- OpportunityContactRole ---------------------------------------------- */
@@ -322,7 +327,7 @@ static void role_row(struct norm_state *st, struct input_table *t, struct idmap 
   st->roles[st->nroles].opp = oi;
   st->roles[st->nroles].person = ci; /* contact index until people are built */
   st->nroles++;
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
 }
 
 /* --- CampaignMember ------------------------------------------------------- */
@@ -378,7 +383,7 @@ static void member_row(struct norm_state *st, struct input_table *t, struct idma
   m->id = id;
   m->time = has_first ? first.utc : created.utc;
   m->responded = responded;
-  input_table_stats(t)->kept++;
+  input_table_keep(t, S(st, id));
 }
 
 /* --- OpportunityHistory (optional) ---------------------------------------- */
@@ -447,42 +452,110 @@ static const struct crm_entity crm_entities[] = {
     {"OpportunityHistory", history_cols, NCOLS(history_cols), history_row, true},
 };
 
-static int read_entity(struct norm_state *st, struct etl_container *c, const struct crm_entity *e,
-                       struct strbuf *err) {
-  struct input_table t;
-  int found = norm_open_crm(st, c, e->name, e->cols, e->ncols, &t, err);
-  if (found == 0 && e->optional) {
-    strbuf_reset(err);
-    return 0;
+/* --- etl check: currencies of opportunities with no fx rate ---------------- */
+
+struct missing_rate {
+  char code[16];
+  uint64_t opps;
+  int32_t day;       /* the first date that needed a rate */
+  const char *what;  /* "CreatedDate" or "CloseDate" */
+  uint64_t line;
+  char *source;
+};
+
+/* Notes the first date of the row that has no rate in its currency. */
+static void note_missing_rate(struct missing_rate **list, size_t *n, size_t *cap, const char *code,
+                              int32_t day, const char *what, const struct input_table *t) {
+  for (size_t i = 0; i < *n; i++)
+    if (strcmp((*list)[i].code, code) == 0) {
+      (*list)[i].opps++;
+      return;
+    }
+  XGROW(*list, *cap, *n + 1);
+  struct missing_rate *m = &(*list)[(*n)++];
+  memset(m, 0, sizeof(*m));
+  snprintf(m->code, sizeof(m->code), "%s", code);
+  m->opps = 1;
+  m->day = day;
+  m->what = what;
+  m->line = t->rec.line;
+  m->source = xstrdup(input_table_stats(t)->source);
+}
+
+/* Reads the opportunities' currency and dates only, and reports in
+ * st->report every currency whose opportunities would be rejected for want
+ * of a rate (the rows' other faults are left to the run). */
+static int check_currencies(struct norm_state *st, struct input_table *t, struct strbuf *err) {
+  struct missing_rate *list = NULL;
+  size_t n = 0, cap = 0;
+  int rc;
+  while ((rc = input_table_next(t, err)) > 0) {
+    const char *code = norm_currency(st, t, OP_CUR);
+    struct ts_value created, close;
+    bool won = false;
+    size_t len, clen, wlen;
+    const char *cs = input_table_get(t, OP_CREATED, &len);
+    const char *ks = input_table_get(t, OP_CLOSE, &clen);
+    const char *ws = input_table_get(t, OP_WON, &wlen);
+    const char *why;
+    int64_t out;
+    if (!*code || ts_parse(cs, len, st->conf->naive_utc_offset, &created, &why) != 0)
+      continue;
+    if (fx_convert(&st->fx, code, (int32_t)cal_day_of(created.utc), 100, &out) == -1) {
+      note_missing_rate(&list, &n, &cap, code, (int32_t)cal_day_of(created.utc), "CreatedDate", t);
+      continue;
+    }
+    if (bool_parse(ws, wlen, &won) == 0 && won &&
+        ts_parse(ks, clen, st->conf->naive_utc_offset, &close, &why) == 0 &&
+        fx_convert(&st->fx, code, close.written_day, 100, &out) == -1)
+      note_missing_rate(&list, &n, &cap, code, close.written_day, "CloseDate", t);
   }
-  if (found <= 0)
+  for (size_t i = 0; i < n; i++) {
+    char date[16];
+    cal_format_date(list[i].day, date);
+    strbuf_addf(&st->report,
+                "warning: %" PRIu64 " opportunit%s in %s %s no fx rate (the first needs one "
+                "on %s, its %s: %s line %" PRIu64 "); without a rate they are rejected\n",
+                list[i].opps, list[i].opps == 1 ? "y" : "ies", list[i].code,
+                list[i].opps == 1 ? "has" : "have", date, list[i].what, list[i].source,
+                list[i].line);
+    free(list[i].source);
+  }
+  free(list);
+  return rc;
+}
+
+static int read_entity(struct norm_state *st, const struct norm_crm *crm,
+                       const struct crm_entity *e, struct strbuf *err) {
+  struct input_table t;
+  int found = norm_open_crm(st, crm, e->name, e->optional, e->cols, e->ncols, &t, err);
+  if (found == 0) /* an optional entity in no part */
+    return 0;
+  if (found < 0)
     return -1;
   int rc = 0;
+  if (st->check_only && e->row == opportunity_row)
+    rc = check_currencies(st, &t, err);
   if (!st->check_only) {
     struct idmap seen;
     idmap_init(&seen);
     while ((rc = input_table_next(&t, err)) > 0)
       e->row(st, &t, &seen);
     idmap_release(&seen);
-    norm_log_input(st, &t);
+    norm_log_input(st, e->name);
   }
   input_table_close(&t);
   return rc < 0 ? -1 : 0;
 }
 
 int normalize_crm(struct norm_state *st, struct strbuf *err) {
-  struct etl_input_opts o = {st->conf->max_input_bytes, st->conf->max_expand_ratio, false};
-  struct etl_container *c = NULL;
-  if (etl_container_open(&c, st->conf->crm, &o, err) != 0) {
-    etl_container_free(c);
-    return -1;
-  }
-  int rc = 0;
+  struct norm_crm crm;
+  int rc = norm_crm_open(st, &crm, err);
   for (size_t i = 0; rc == 0 && i < NCOLS(crm_entities); i++) {
-    rc = read_entity(st, c, &crm_entities[i], err);
+    rc = read_entity(st, &crm, &crm_entities[i], err);
     if (rc == 0 && i == 0)
       index_campaign_keys(st);
   }
-  etl_container_free(c);
+  norm_crm_close(&crm);
   return rc;
 }

@@ -32,7 +32,13 @@ static void mlead_row(struct norm_state *st, struct input_table *t) {
   if (norm_ts(st, t, ML_CREATED, id, true, &created, NULL) != 0)
     return;
   uint32_t prev;
+  unsigned char digest[INPUT_DIGEST_LEN];
+  input_table_row_digest(t, digest);
   if (idmap_get(&st->mlead_by_key, key, &prev)) {
+    if (memcmp(st->mleads[prev].digest, digest, INPUT_DIGEST_LEN) == 0) {
+      input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
+      return;
+    }
     reject_add(&st->log, t->input, t->rec.line, id, "id", SEV_ERROR,
                "duplicate id (first kept row wins)");
     return;
@@ -48,11 +54,12 @@ static void mlead_row(struct norm_state *st, struct input_table *t) {
   m.sfdc_contact = n ? norm_sfid(st, s, n) : STR_EMPTY;
   m.created = created.utc;
   m.key = key;
+  memcpy(m.digest, digest, INPUT_DIGEST_LEN);
   m.person = normalize_map_mlead(st, &m);
   XGROW(st->mleads, st->capmleads, st->nmleads + 1);
   st->mleads[st->nmleads] = m;
   idmap_put(&st->mlead_by_key, key, (uint32_t)st->nmleads++);
-  input_table_stats(t)->kept++;
+  input_table_keep(t, strpool_str(&st->scratch, key));
   if (invalid)
     norm_warn_email(st, t, ML_EMAIL, strpool_str(&st->scratch, key));
 }
@@ -80,11 +87,12 @@ static int parse_type(const char *s, size_t n, long *out) {
 
 /* Builds the touch of a kept activity of a configured type. */
 static void activity_touch(struct norm_state *st, const struct norm_mlead *m, str_id guid_id,
-                           enum touch_kind kind, int64_t time) {
+                           int type_index, int64_t time) {
   struct utm *u = &st->utm;
+  const char *kind = st->conf->ma_types[type_index].kind;
   utm_from_attributes(&st->attrs, u);
-  if (kind == KIND_WEB_VISIT && st->conf->web_visit_requires_utm && u->source.len == 0 &&
-      u->medium.len == 0)
+  if (st->conf->web_visit_requires_utm && strcmp(kind, TOUCH_KIND_WEB_VISIT) == 0 &&
+      u->source.len == 0 && u->medium.len == 0)
     return;
   uint32_t campaign = DS_NONE;
   if (u->campaign.len) {
@@ -105,10 +113,29 @@ static void activity_touch(struct norm_state *st, const struct norm_mlead *m, st
   fields[RF_UTM_CAMPAIGN] = strbuf_str(&u->campaign);
   fields[RF_REFERRER] = strbuf_str(host);
   fields[RF_CAMPAIGN_TYPE] = campaign == DS_NONE ? "" : ds_str(st->ds, st->campaigns[campaign].type);
-  fields[RF_KIND] = touch_kind_name(kind);
+  fields[RF_KIND] = kind;
   fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[m->person].lead_source);
   str_id channel = normalize_channel(st, fields);
-  normalize_add_touch(st, guid_id, m->person, campaign, time, kind, channel);
+  str_id *kind_id = &st->kind_ids[type_index];
+  if (*kind_id == STR_EMPTY) /* interned on first use: a kind name is never empty */
+    *kind_id = norm_text(st, kind, strlen(kind));
+  normalize_add_touch(st, guid_id, m->person, campaign, time, *kind_id, channel);
+}
+
+/* The digest kept for GUID gid. A GUID is interned when its row is kept and
+ * the pool appends, so the kept digests are in ascending order of str_id:
+ * a binary search finds one, and keeping one is an append (no random write
+ * per row, which on a big extract costs more than the hash itself). */
+static const struct kept_digest *kept_digest_find(const struct norm_state *st, str_id gid) {
+  size_t lo = 0, hi = st->nact_digests;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (st->act_digests[mid].guid < gid)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < st->nact_digests && st->act_digests[lo].guid == gid ? &st->act_digests[lo] : NULL;
 }
 
 static void activity_row(struct norm_state *st, struct input_table *t) {
@@ -126,7 +153,7 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   const char *type = input_table_get(t, AC_TYPE, &tn);
   struct ts_value date;
   long type_id = 0;
-  enum touch_kind kind = KIND_COUNT;
+  const char *kind = NULL;
   const char *why = NULL;
   /* values in column order: marketoGUID, leadId, activityDate,
    * activityTypeId, attributes */
@@ -145,7 +172,8 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
                "'%s': not an activity type id", type);
     return;
   }
-  bool configured = etl_config_ma_kind(st->conf, type_id, &kind) == 0;
+  int type_index = etl_config_ma_kind(st->conf, type_id, &kind);
+  bool configured = type_index >= 0;
   if (configured) {
     size_t an;
     const char *attrs = input_table_get(t, AC_ATTRS, &an);
@@ -164,15 +192,26 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   /* the pool only grows for a GUID it has not seen: no separate set needed */
   size_t known = st->guids.count;
-  strpool_intern(&st->guids, guid, n);
+  str_id gid = strpool_intern(&st->guids, guid, n);
+  unsigned char digest[INPUT_DIGEST_LEN];
+  input_table_row_digest(t, digest);
   if (st->guids.count == known) {
+    const struct kept_digest *k = kept_digest_find(st, gid);
+    if (k && memcmp(k->digest, digest, INPUT_DIGEST_LEN) == 0) {
+      input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
+      return;
+    }
     reject_add(&st->log, t->input, t->rec.line, id + 3, "marketoGUID", SEV_ERROR,
                "duplicate marketoGUID (first kept row wins)");
     return;
   }
-  input_table_stats(t)->kept++;
+  XGROW(st->act_digests, st->capact_digests, st->nact_digests + 1);
+  st->act_digests[st->nact_digests].guid = gid;
+  memcpy(st->act_digests[st->nact_digests].digest, digest, INPUT_DIGEST_LEN);
+  st->nact_digests++;
+  input_table_keep(t, id + 3);
   if (configured)
-    activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), kind, date.utc);
+    activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), type_index, date.utc);
 }
 
 int normalize_ma(struct norm_state *st, struct strbuf *err) {
@@ -185,7 +224,7 @@ int normalize_ma(struct norm_state *st, struct strbuf *err) {
     if (!st->check_only) {
       while ((rc = input_table_next(&t, err)) > 0)
         mlead_row(st, &t);
-      norm_log_input(st, &t);
+      norm_log_input(st, "ma_leads");
     }
     input_table_close(&t);
     if (rc < 0)
@@ -198,7 +237,7 @@ int normalize_ma(struct norm_state *st, struct strbuf *err) {
   if (!st->check_only) {
     while ((rc = input_table_next(&t, err)) > 0)
       activity_row(st, &t);
-    norm_log_input(st, &t);
+    norm_log_input(st, "ma_activities");
   }
   input_table_close(&t);
   return rc < 0 ? -1 : 0;

@@ -2,6 +2,7 @@
  * fx rates, read first because opportunity and campaign amounts are
  * converted while they are read, and cost rows, read last because they
  * reference campaigns. */
+#include <ctype.h>
 #include <string.h>
 
 #include "etl/normalize/normalize.h"
@@ -46,7 +47,7 @@ static void fx_row(struct norm_state *st, struct input_table *t) {
                "duplicate rate for %s on this date (first kept row wins)", code);
     return;
   }
-  input_table_stats(t)->kept++;
+  input_table_keep(t, NULL);
 }
 
 int normalize_fx(struct norm_state *st, struct strbuf *err) {
@@ -57,11 +58,10 @@ int normalize_fx(struct norm_state *st, struct strbuf *err) {
     fx_table_seal(&st->fx);
     return rc;
   }
-  if (!st->check_only) {
-    while ((rc = input_table_next(&t, err)) > 0)
-      fx_row(st, &t);
-    norm_log_input(st, &t);
-  }
+  /* read in check mode too: the currency check of opportunities needs it */
+  while ((rc = input_table_next(&t, err)) > 0)
+    fx_row(st, &t);
+  norm_log_input(st, "fx_rates");
   input_table_close(&t);
   fx_table_seal(&st->fx);
   return rc < 0 ? -1 : 0;
@@ -74,6 +74,21 @@ static const struct col_spec cost_cols[] = {{"date", true},
                                             {"channel", true},
                                             {"amount", true},
                                             {"currency", true}};
+
+/* A channel cost row whose channel (trimmed) is neither Other nor a
+ * [channel] section would quietly make a channel of its own (contract §9
+ * "rejects.csv"): a warning, the row is kept as written. */
+static void warn_unknown_channel(struct norm_state *st, struct input_table *t, const char *s,
+                                 size_t n) {
+  while (n && isspace((unsigned char)*s))
+    s++, n--;
+  while (n && isspace((unsigned char)s[n - 1]))
+    n--;
+  if (channel_rules_known(st->conf->rules, s, n))
+    return;
+  reject_add(&st->log, t->input, t->rec.line, NULL, "channel", SEV_WARNING,
+             "channel '%.*s' is not a configured channel", (int)n, s);
+}
 
 static void cost_row(struct norm_state *st, struct input_table *t) {
   /* values in column order: date, campaign_id/channel, amount, currency */
@@ -125,7 +140,9 @@ static void cost_row(struct norm_state *st, struct input_table *t) {
   c->campaign = campaign;
   c->channel = channel;
   c->cents = conv;
-  input_table_stats(t)->kept++;
+  input_table_keep(t, NULL);
+  if (channel != STR_EMPTY)
+    warn_unknown_channel(st, t, chan, hn);
 }
 
 int normalize_costs(struct norm_state *st, struct strbuf *err) {
@@ -137,7 +154,7 @@ int normalize_costs(struct norm_state *st, struct strbuf *err) {
   if (!st->check_only) {
     while ((rc = input_table_next(&t, err)) > 0)
       cost_row(st, &t);
-    norm_log_input(st, &t);
+    norm_log_input(st, "costs");
   }
   input_table_close(&t);
   return rc < 0 ? -1 : 0;

@@ -51,7 +51,7 @@ void normalize_channel_memo_free(struct norm_state *st) {
 }
 
 void normalize_add_touch(struct norm_state *st, str_id touch_id, uint32_t person,
-                         uint32_t campaign, int64_t time, enum touch_kind kind, str_id channel) {
+                         uint32_t campaign, int64_t time, str_id kind, str_id channel) {
   struct dataset *ds = st->ds;
   XGROW(ds->touches, st->captouches, ds->ntouches + 1);
   struct ds_touch *t = &ds->touches[ds->ntouches++];
@@ -66,6 +66,7 @@ void normalize_add_touch(struct norm_state *st, str_id touch_id, uint32_t person
 
 /* CRM touches: campaign members that responded (or all of them). */
 static void member_touches(struct norm_state *st) {
+  str_id kind = STR_EMPTY; /* interned with the first touch */
   for (size_t i = 0; i < st->nmembers; i++) {
     const struct norm_member *m = &st->members[i];
     if (!m->responded && !st->conf->crm_touches_all)
@@ -74,14 +75,16 @@ static void member_touches(struct norm_state *st) {
                                             : st->leads[m->lead].person;
     const char *fields[RF_COUNT] = {NULL};
     fields[RF_CAMPAIGN_TYPE] = ds_str(st->ds, st->campaigns[m->campaign].type);
-    fields[RF_KIND] = touch_kind_name(KIND_CAMPAIGN_RESPONSE);
+    fields[RF_KIND] = TOUCH_KIND_CAMPAIGN_RESPONSE;
     fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[person].lead_source);
     str_id channel = normalize_channel(st, fields);
     strbuf_reset(&st->sb);
     strbuf_adds(&st->sb, "cm:");
     strbuf_adds(&st->sb, ds_str(st->ds, m->id));
     str_id tid = norm_text(st, st->sb.buf, st->sb.len);
-    normalize_add_touch(st, tid, person, m->campaign, m->time, KIND_CAMPAIGN_RESPONSE, channel);
+    if (kind == STR_EMPTY)
+      kind = norm_text(st, TOUCH_KIND_CAMPAIGN_RESPONSE, strlen(TOUCH_KIND_CAMPAIGN_RESPONSE));
+    normalize_add_touch(st, tid, person, m->campaign, m->time, kind, channel);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "etl/normalize/normalize.h"
@@ -20,25 +21,21 @@ str_id norm_text(struct norm_state *st, const char *s, size_t n) {
   return strpool_intern(&st->ds->strings, s, n);
 }
 
-static struct etl_input_opts input_opts(const struct norm_state *st, bool ma) {
+static struct etl_input_opts input_opts(const struct norm_state *st) {
   struct etl_input_opts o;
   o.max_input_bytes = st->conf->max_input_bytes;
   o.max_expand_ratio = st->conf->max_expand_ratio;
-  o.null_is_empty = ma;
+  o.null_is_empty = false; /* the input table reads `null` (after the raw cells) */
   return o;
 }
 
-int norm_open_crm(struct norm_state *st, void *container, const char *entity,
-                  const struct col_spec *specs, size_t n, struct input_table *t,
-                  struct strbuf *err) {
-  struct etl_reader *r = NULL;
-  int rc = etl_container_open_entity(container, entity, &r, err);
-  if (rc <= 0) {
-    if (rc == 0 && err->len == 0)
-      strbuf_addf(err, "%s: no %s.csv entry", etl_container_name(container), entity);
-    return rc < 0 ? -1 : 0;
-  }
-  if (input_table_open(t, r, entity, st->conf, specs, n, &st->log, err) != 0) {
+/* Opens t over parts; in check mode also checks the header of every part. */
+static int open_parts(struct norm_state *st, const char *entity, bool ma,
+                      const struct col_spec *specs, size_t n, struct input_part *parts,
+                      size_t nparts, struct input_table *t, struct strbuf *err) {
+  struct etl_input_opts o = input_opts(st);
+  if (input_table_open(t, entity, st->conf, specs, n, parts, nparts, ma, &o, &st->log, err) != 0 ||
+      (st->check_only && input_table_check_headers(t, err) != 0)) {
     input_table_close(t);
     return -1;
   }
@@ -46,21 +43,84 @@ int norm_open_crm(struct norm_state *st, void *container, const char *entity,
   return 1;
 }
 
-int norm_open_file(struct norm_state *st, const char *path, const char *entity, bool ma,
+int norm_open_crm(struct norm_state *st, const struct norm_crm *crm, const char *entity,
+                  bool optional, const struct col_spec *specs, size_t n, struct input_table *t,
+                  struct strbuf *err) {
+  struct input_part *parts = xcalloc(crm->n ? crm->n : 1, sizeof(*parts));
+  size_t nparts = 0;
+  for (size_t i = 0; i < crm->n; i++) {
+    size_t index;
+    int rc = etl_container_find(crm->parts[i], entity, &index, err);
+    if (rc < 0) {
+      free(parts);
+      return -1;
+    }
+    if (rc == 1) {
+      parts[nparts].kind = INPUT_PART_ENTRY;
+      parts[nparts].container = crm->parts[i];
+      parts[nparts].member = index;
+      nparts++;
+    }
+  }
+  if (nparts == 0) {
+    free(parts);
+    if (optional)
+      return 0;
+    if (crm->n == 1)
+      etl_container_describe_missing(crm->parts[0], entity, err);
+    else
+      strbuf_addf(err, "[input] crm: no %s.csv in any of the %zu export parts of %s", entity,
+                  crm->n, crm->set.abs);
+    return -1;
+  }
+  return open_parts(st, entity, false, specs, n, parts, nparts, t, err);
+}
+
+int norm_open_file(struct norm_state *st, const char *path, const char *key, bool ma,
                    const struct col_spec *specs, size_t n, struct input_table *t,
                    struct strbuf *err) {
   if (!path)
     return 0;
-  struct etl_input_opts o = input_opts(st, ma);
-  struct etl_reader *r = NULL;
-  if (etl_reader_open_path(&r, path, NULL, &o, err) != 0)
-    return -1;
-  if (input_table_open(t, r, entity, st->conf, specs, n, &st->log, err) != 0) {
-    input_table_close(t);
+  struct input_set set;
+  if (input_set_resolve(&set, key, path, false, err) != 0) {
+    input_set_release(&set);
     return -1;
   }
-  t->progress = &st->progress;
-  return 1;
+  if (st->check_only)
+    input_set_describe(&set, &st->report);
+  struct input_part *parts = xcalloc(set.n, sizeof(*parts));
+  for (size_t i = 0; i < set.n; i++) {
+    parts[i].kind = INPUT_PART_FILE;
+    parts[i].path = set.paths[i]; /* handed over */
+  }
+  size_t nparts = set.n;
+  set.n = 0;
+  input_set_release(&set);
+  return open_parts(st, key, ma, specs, n, parts, nparts, t, err);
+}
+
+int norm_crm_open(struct norm_state *st, struct norm_crm *crm, struct strbuf *err) {
+  memset(crm, 0, sizeof(*crm));
+  if (input_set_resolve(&crm->set, "crm", st->conf->crm, true, err) != 0)
+    return -1;
+  if (st->check_only)
+    input_set_describe(&crm->set, &st->report);
+  struct etl_input_opts o = input_opts(st);
+  crm->parts = xcalloc(crm->set.n, sizeof(*crm->parts));
+  for (size_t i = 0; i < crm->set.n; i++) {
+    if (etl_container_open(&crm->parts[crm->n], crm->set.paths[i], &o, err) != 0)
+      return -1;
+    crm->n++;
+  }
+  return 0;
+}
+
+void norm_crm_close(struct norm_crm *crm) {
+  for (size_t i = 0; i < crm->n; i++)
+    etl_container_free(crm->parts[i]);
+  free(crm->parts);
+  input_set_release(&crm->set);
+  memset(crm, 0, sizeof(*crm));
 }
 
 static const char *col_name(const struct input_table *t, size_t col) {
@@ -80,6 +140,8 @@ int norm_skip_deleted(struct norm_state *st, struct input_table *t, size_t col, 
                "'%s': not a boolean", s);
     return 1;
   }
+  if (deleted)
+    input_table_deleted(t);
   return deleted;
 }
 
@@ -170,11 +232,17 @@ void norm_warn_email(struct norm_state *st, struct input_table *t, size_t col, c
              "'%s': invalid email, treated as absent", s);
 }
 
-void norm_log_input(struct norm_state *st, const struct input_table *t) {
+void norm_log_input(struct norm_state *st, const char *entity) {
   if (st->check_only || st->log_level < STAGE_LOG_VERBOSE)
     return;
-  const struct input_stats *s = input_table_stats(t);
   stage_progress_clear(&st->progress);
-  stage_log_line("etl-normalize", "%s: %" PRIu64 " read, %" PRIu64 " kept, %" PRIu64 " rejected",
-                 s->source, s->read, s->kept, s->rejected);
+  for (size_t i = 0; i < st->log.ninputs; i++) {
+    const struct input_stats *s = &st->log.inputs[i];
+    if (strcmp(s->entity, entity) != 0)
+      continue;
+    stage_log_line("etl-normalize",
+                   "%s: %" PRIu64 " read, %" PRIu64 " kept, %" PRIu64 " rejected, %" PRIu64
+                   " deleted, %" PRIu64 " skipped",
+                   s->source, s->read, s->kept, s->rejected, s->deleted, s->skipped);
+  }
 }

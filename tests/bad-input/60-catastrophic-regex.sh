@@ -11,4 +11,4 @@ setup() {
   sed -i '0,/^\[channel /s//[channel "Slow"]\nutm_campaign = ^(a|aa)+$\n\n&/' pipeline.conf
   grep -q '^\[channel "Slow"\]' pipeline.conf || return 1
 }
-verify() { ls own_out/*/attribution_by_channel.csv >/dev/null || fail "nothing published"; }
+verify() { ls own_out/[0-9]*/attribution_by_channel.csv >/dev/null || fail "nothing published"; }

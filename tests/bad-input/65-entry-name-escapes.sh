@@ -25,5 +25,5 @@ verify() {
     [ ! -e "$p" ] || fail "$p was created"
   done
   if find "$SCRATCH" -name "*$token*" | grep -q .; then fail "an entry name became a path: $(find "$SCRATCH" -name "*$token*")"; fi
-  grep -qF "crm_export.zip:../../../../../../../../tmp/$token/Lead.csv,"  own_out/*/rejects.csv || fail "rejects source"
+  grep -qF "crm_export.zip:../../../../../../../../tmp/$token/Lead.csv,"  own_out/[0-9]*/rejects.csv || fail "rejects source"
 }

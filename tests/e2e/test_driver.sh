@@ -129,7 +129,7 @@ done
 case ${FAKE_NORMALIZE:-ok} in
   fail) echo "etl-normalize: Lead: 4 of 61 rows rejected" >&2; exit 1 ;;
   ratio) printf 'source,line,entity,id,field,severity,reason\r\nLead.csv,%s,Lead,00Q1,Email,error,bad\r\n' "${FAKE_LINE:-3}" >"$work/rejects.csv"
-         printf 'crm_export.zip:Lead.csv\t1234\t61\t57\t4\n' >"$work/inputs.tsv"
+         printf 'crm_export.zip:Lead.csv\t1234\t61\t57\t4\t0\t0\t-\tLead\n' >"$work/inputs.tsv"
          echo "etl-normalize: Lead: 4 of 61 rows rejected, more than max_reject_ratio" >&2; exit 1 ;;
   kill) kill -KILL $$ ;;
   hang) echo $$ >"$FAKE_DIR/normalize.pid.tmp"; mv "$FAKE_DIR/normalize.pid.tmp" "$FAKE_DIR/normalize.pid"
@@ -142,7 +142,7 @@ fi
 [ -d "$work" ] || { echo "fake etl-normalize: no work folder $work" >&2; exit 3; }
 printf 'dataset %s\n' "${FAKE_TAG:-one}" >"$work/dataset.bin"
 printf 'source,line,entity,id,field,severity,reason\r\nLead.csv,3,Lead,00Q1,Email,warning,"bad ""email"""\r\n' >"$work/rejects.csv"
-printf 'crm_export.zip:Lead.csv\t1234\t61\t58\t3\nmarketo_leads.csv.gz\t99\t10\t10\t0\n' >"$work/inputs.tsv"
+printf 'crm_export.zip:Lead.csv\t1234\t61\t56\t3\t2\t0\t-\tLead\nmarketo_leads.csv.gz\t99\t10\t9\t0\t0\t1\t-\tma_leads\n' >"$work/inputs.tsv"
 echo "etl-normalize: crm_export.zip:Lead.csv: 61 read, 58 kept, 3 rejected" >&2
 EOF
 cat >"$stages/etl-attribute" <<'EOF'
@@ -319,17 +319,19 @@ grep -qx '<!DOCTYPE html><title>one</title>' "$pub/report.html" || fail "report.
 # manifest.json: keys in order, values checked against the files themselves
 m=$pub/manifest.json
 keys=$(grep -oE '^  "[a-z_]+"' "$m" | tr -d ' "' | paste -sd, -)
-[ "$keys" = "tool,version,config,as_of,range,inputs,outputs,stages" ] || fail "manifest keys: $keys"
+[ "$keys" = "tool,version,config,as_of,currency,range,inputs,outputs,stages" ] || fail "manifest keys: $keys"
 grep -qx '  "tool": "etl",' "$m" || fail "manifest tool"
 grep -qx "  \"version\": \"$version\"," "$m" || fail "manifest version"
 grep -qx '    "path": "pipeline.conf",' "$m" || fail "manifest config path"
 grep -qx "    \"sha256\": \"$(sha256sum pipeline.conf | cut -c1-64)\"" "$m" || fail "manifest config sha256"
 grep -qx '  "as_of": "2025-01-15T10:00:00Z",' "$m" || fail "manifest as_of"
+grep -qx '  "currency": "USD",' "$m" || fail "manifest currency"
 grep -qx '    "from": "2024-01-01",' "$m" || fail "manifest range from"
 grep -qx '    "to": "2024-12-31"' "$m" || fail "manifest range to"
-inputs=$(awk '/^  "inputs"/{on=1} /^  "outputs"/{on=0} on && /"(name|bytes|rows_[a-z]+)"/' "$m" \
-         | sed -E 's/^ *"[a-z_]+": "?([^",]*)"?,?$/\1/' | paste -sd' ' -)
-[ "$inputs" = "crm_export.zip:Lead.csv 1234 61 58 3 marketo_leads.csv.gz 99 10 10 0" ] || fail "manifest inputs: $inputs"
+inputs=$(awk '/^  "inputs"/{on=1} /^  "outputs"/{on=0} on && /"(name|input|bytes|rows_[a-z]+|sha256)"/' "$m" \
+         | sed -E 's/^ *"[a-z0-9_]+": "?([^",]*)"?,?$/\1/' | paste -sd' ' -)
+[ "$inputs" = "crm_export.zip:Lead.csv Lead 1234 61 56 3 2 0 null marketo_leads.csv.gz ma_leads 99 10 9 0 0 1 null" ] ||
+  fail "manifest inputs: $inputs"
 outputs=$(awk '/^  "outputs"/{on=1} /^  "stages"/{on=0} on && /"(name|bytes|rows|sha256)"/' "$m" \
           | sed -E 's/^ *"[a-z0-9_]+": "?([^",]*)"?,?$/\1/' | paste -d' ' - - - -)
 want=""

@@ -60,14 +60,14 @@ run_normalize quiet || fail "etl-normalize failed"
 cp pipeline.conf good.conf
 sed -i 's|^fx_rates *=.*|fx_rates = nowhere.csv|' pipeline.conf
 if run_normalize quiet; then fail "a missing input passed"; fi
-grep -qE "^etl-normalize: $ts_re .*nowhere.csv: No such file or directory\$" log_quiet.err || fail "quiet fault: $(cat log_quiet.err)"
+grep -qE "^etl-normalize: $ts_re \[input\] fx_rates: /.*/nowhere.csv: No such file or directory\$" log_quiet.err || fail "quiet fault: $(cat log_quiet.err)"
 cp good.conf pipeline.conf
 
 # verbose: one line per input, in inputs.tsv order, then the summary
 run_normalize verbose || fail "etl-normalize failed"
 n=$(wc -l <work/inputs.tsv)
 [ "$(wc -l <log_verbose.err)" -eq $((n + 1)) ] || fail "verbose: $(cat log_verbose.err)"
-want=$(awk -F'\t' '{ printf "etl-normalize: %s: %s read, %s kept, %s rejected\n", $1, $3, $4, $5 }' work/inputs.tsv)
+want=$(awk -F'\t' '{ printf "etl-normalize: %s: %s read, %s kept, %s rejected, %s deleted, %s skipped\n", $1, $3, $4, $5, $6, $7 }' work/inputs.tsv)
 got=$(head -n "$n" log_verbose.err | sed -E "s/^etl-normalize: $ts_re /etl-normalize: /")
 [ "$(head -n "$n" log_verbose.err | grep -cE "^etl-normalize: $ts_re ")" -eq "$n" ] ||
   fail "verbose lines without a time stamp: $(cat log_verbose.err)"

@@ -5,6 +5,7 @@
  * leak, whatever the input. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "etl/common/config.h"
 
@@ -23,8 +24,10 @@ static void exercise(const struct etl_config *c) {
     (void)channel_classify(c->rules, touches[i], &hits);
   (void)etl_config_column(c, "Lead", "Email");
   (void)etl_config_column(c, "ma_leads", "sfdcContactId");
-  enum touch_kind k;
-  (void)etl_config_ma_kind(c, 1, &k);
+  const char *k;
+  for (size_t i = 0; i < c->nma_types; i++)
+    if (etl_config_ma_kind(c, c->ma_types[i].type_id, &k) < 0 || !touch_kind_name_valid(k))
+      abort();
   for (size_t i = 0; i < c->nmodels; i++)
     (void)model_builtin(c->models[i].name, &(struct model_def){0});
 }

@@ -42,6 +42,24 @@ static void test_field_names(void) {
   CHECK_I64(rule_field_from_name(""), -1);
 }
 
+/* The channels a cost row may name (contract §9 "rejects.csv"): Other and
+ * the channel of any rule, by exact bytes. */
+static void test_known_channels(void) {
+  struct channel_rules *r = channel_rules_new();
+  CHECK(channel_rules_known(r, "Other", 5));
+  CHECK(!channel_rules_known(r, "Email", 5));
+  channel_rules_begin(r, "Paid Search");
+  channel_rules_begin(r, "Email");
+  CHECK(channel_rules_known(r, "Email", 5));
+  CHECK(channel_rules_known(r, "Paid Search", 11));
+  CHECK(!channel_rules_known(r, "paid search", 11));
+  CHECK(!channel_rules_known(r, "Paid Search ", 12));
+  CHECK(!channel_rules_known(r, "Paid", 4));
+  CHECK(!channel_rules_known(r, "other", 5));
+  CHECK(!channel_rules_known(r, "", 0));
+  channel_rules_free(r);
+}
+
 static void test_empty_rules(void) {
   struct channel_rules *r = channel_rules_new();
   struct touch t = {{0}};
@@ -233,6 +251,7 @@ static void test_catastrophic_pattern(void) {
 
 int main(void) {
   test_field_names();
+  test_known_channels();
   test_empty_rules();
   test_order_and_catch_all();
   test_every_field_must_match();

@@ -124,10 +124,10 @@ static void test_defaults(void) {
     CHECK(!c.crm_touches_all);
     CHECK(c.web_visit_requires_utm);
     CHECK_I64(c.nma_types, 3);
-    enum touch_kind k;
-    CHECK(etl_config_ma_kind(&c, 1, &k) == 0 && k == KIND_WEB_VISIT);
-    CHECK(etl_config_ma_kind(&c, 2, &k) == 0 && k == KIND_FORM_FILL);
-    CHECK(etl_config_ma_kind(&c, 11, &k) == 0 && k == KIND_EMAIL_CLICK);
+    const char *k;
+    CHECK(etl_config_ma_kind(&c, 1, &k) == 0 && strcmp(k, "web_visit") == 0);
+    CHECK(etl_config_ma_kind(&c, 2, &k) == 1 && strcmp(k, "form_fill") == 0);
+    CHECK(etl_config_ma_kind(&c, 11, &k) == 2 && strcmp(k, "email_click") == 0);
     CHECK(etl_config_ma_kind(&c, 3, &k) < 0);
     CHECK(etl_config_ma_kind(&c, 10, &k) < 0);
     CHECK(!c.excel_bom);
@@ -329,12 +329,12 @@ static void test_crm_touches(void) {
 
 static void test_ma_touch_types(void) {
   struct etl_config c;
-  enum touch_kind k;
-  if (value_ok(&c, "ma_touch_types", "7:form_fill,104 : Web_Visit ,2:email_click") == 0) {
+  const char *k;
+  if (value_ok(&c, "ma_touch_types", "7:form_fill,104 : web_visit ,2:email_click") == 0) {
     CHECK_I64(c.nma_types, 3);
-    CHECK(etl_config_ma_kind(&c, 7, &k) == 0 && k == KIND_FORM_FILL);
-    CHECK(etl_config_ma_kind(&c, 104, &k) == 0 && k == KIND_WEB_VISIT);
-    CHECK(etl_config_ma_kind(&c, 2, &k) == 0 && k == KIND_EMAIL_CLICK);
+    CHECK(etl_config_ma_kind(&c, 7, &k) == 0 && strcmp(k, "form_fill") == 0);
+    CHECK(etl_config_ma_kind(&c, 104, &k) == 1 && strcmp(k, "web_visit") == 0);
+    CHECK(etl_config_ma_kind(&c, 2, &k) == 2 && strcmp(k, "email_click") == 0);
     CHECK(etl_config_ma_kind(&c, 1, &k) < 0); /* the defaults are replaced */
     CHECK(etl_config_ma_kind(&c, 11, &k) < 0);
   }
@@ -344,12 +344,36 @@ static void test_ma_touch_types(void) {
     CHECK(etl_config_ma_kind(&c, 1, &k) < 0);
   }
   etl_config_release(&c);
-  if (value_ok(&c, "ma_touch_types", "1:web_visit, 9:web_visit") == 0) /* one kind twice */
+  if (value_ok(&c, "ma_touch_types", "1:web_visit, 9:web_visit") == 0) { /* one kind twice */
     CHECK_I64(c.nma_types, 2);
+    CHECK(etl_config_ma_kind(&c, 9, &k) == 1 && strcmp(k, "web_visit") == 0);
+  }
+  etl_config_release(&c);
+  /* any kind name (contract 1.2): 1 to 32 of a-z, 0-9, _, from a letter */
+  if (value_ok(&c, "ma_touch_types",
+               "10:email_open, 46:interesting_moment, 3:web_visit, 12:a, "
+               "13:abcdefghijklmnopqrstuvwxyz_01234") == 0) {
+    CHECK_I64(c.nma_types, 5);
+    CHECK(etl_config_ma_kind(&c, 10, &k) == 0 && strcmp(k, "email_open") == 0);
+    CHECK(etl_config_ma_kind(&c, 46, &k) == 1 && strcmp(k, "interesting_moment") == 0);
+    CHECK(etl_config_ma_kind(&c, 13, &k) == 4 && strlen(k) == 32);
+  }
   etl_config_release(&c);
   expect_value_error("ma_touch_types", "1:web_visit, 3:campaign_response",
-                     "ma_touch_types: kind 'campaign_response' is not one of web_visit, "
-                     "form_fill, email_click");
+                     "ma_touch_types: kind 'campaign_response' is the kind of CRM campaign "
+                     "members; give activities another name");
+  expect_value_error("ma_touch_types", "13:abcdefghijklmnopqrstuvwxyz_012345",
+                     "ma_touch_types: kind 'abcdefghijklmnopqrstuvwxyz_012345' is not a kind "
+                     "name (1 to 32 characters of a-z, 0-9 and _, starting with a letter)");
+  expect_value_error("ma_touch_types", "1:Web_Visit",
+                     "ma_touch_types: kind 'Web_Visit' is not a kind name (1 to 32 characters "
+                     "of a-z, 0-9 and _, starting with a letter)");
+  expect_value_error("ma_touch_types", "1:_visit",
+                     "ma_touch_types: kind '_visit' is not a kind name (1 to 32 characters "
+                     "of a-z, 0-9 and _, starting with a letter)");
+  expect_value_error("ma_touch_types", "1:",
+                     "ma_touch_types: kind '' is not a kind name (1 to 32 characters "
+                     "of a-z, 0-9 and _, starting with a letter)");
   expect_value_error("ma_touch_types", "1:web_visit, 1:form_fill",
                      "ma_touch_types: activity type 1 is listed twice");
   expect_value_error("ma_touch_types", "0:web_visit",
@@ -364,9 +388,9 @@ static void test_ma_touch_types(void) {
                      "ma_touch_types: activity type id 'x' is not a whole number > 0");
   expect_value_error("ma_touch_types", "-1:web_visit",
                      "ma_touch_types: activity type id '-1' is not a whole number > 0");
-  expect_value_error("ma_touch_types", "1:page_view",
-                     "ma_touch_types: kind 'page_view' is not one of web_visit, form_fill, "
-                     "email_click");
+  expect_value_error("ma_touch_types", "1:page-view",
+                     "ma_touch_types: kind 'page-view' is not a kind name (1 to 32 characters "
+                     "of a-z, 0-9 and _, starting with a letter)");
 }
 
 static void test_expand_and_bytes(void) {
@@ -696,12 +720,17 @@ static void test_builtin_lookup(void) {
   CHECK_STR(model_builtin("shapley", &m), "shapley");
   CHECK(m.kind == MODEL_SHAPLEY);
   CHECK(model_builtin("j_shaped", &m) == NULL);
-  CHECK_STR(touch_kind_name(KIND_CAMPAIGN_RESPONSE), "campaign_response");
-  CHECK_STR(touch_kind_name(KIND_WEB_VISIT), "web_visit");
-  CHECK_STR(touch_kind_name(KIND_FORM_FILL), "form_fill");
-  CHECK_STR(touch_kind_name(KIND_EMAIL_CLICK), "email_click");
-  CHECK_I64(touch_kind_from_name("Email_Click"), KIND_EMAIL_CLICK);
-  CHECK_I64(touch_kind_from_name("email"), -1);
+  CHECK(touch_kind_name_valid("a"));
+  CHECK(touch_kind_name_valid("email_open"));
+  CHECK(touch_kind_name_valid("x2"));
+  CHECK(touch_kind_name_valid("abcdefghijklmnopqrstuvwxyz_01234")); /* 32 */
+  CHECK(!touch_kind_name_valid("abcdefghijklmnopqrstuvwxyz_012345")); /* 33 */
+  CHECK(!touch_kind_name_valid(""));
+  CHECK(!touch_kind_name_valid("2x"));
+  CHECK(!touch_kind_name_valid("_x"));
+  CHECK(!touch_kind_name_valid("Email"));
+  CHECK(!touch_kind_name_valid("e mail"));
+  CHECK(!touch_kind_name_valid("e-mail"));
 }
 
 static void test_columns(void) {

@@ -97,21 +97,27 @@ static void test_inputs_tsv(void) {
   struct manifest m;
   struct strbuf err = STRBUF_INIT;
   manifest_init(&m);
-  const char ok[] = "crm_export.zip:Lead.csv\t1234\t61\t58\t3\r\n"
-                    "big.csv.gz\t18446744073709551615\t0\t0\t0\n"
-                    "last\t1\t2\t3\t4";
+  const char ok[] = "crm_export.zip:Lead.csv\t1234\t61\t52\t3\t4\t2\tba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\tLead\r\n"
+                    "big.csv.gz\t18446744073709551615\t0\t0\t0\t0\t0\t-\tma_activities\n"
+                    "last\t1\t2\t3\t4\t5\t6\t-\tcosts";
   CHECK_I64(manifest_parse_inputs(&m, ok, sizeof ok - 1, &err), 0);
   CHECK_STR(strbuf_str(&err), "");
   CHECK_I64(m.ninputs, 3);
   if (m.ninputs == 3) {
     CHECK_STR(m.inputs[0].name, "crm_export.zip:Lead.csv");
+    CHECK_STR(m.inputs[0].input, "Lead");
     CHECK_I64(m.inputs[0].bytes, 1234);
     CHECK_I64(m.inputs[0].rows_read, 61);
-    CHECK_I64(m.inputs[0].rows_kept, 58);
+    CHECK_I64(m.inputs[0].rows_kept, 52);
     CHECK_I64(m.inputs[0].rows_rejected, 3);
+    CHECK_I64(m.inputs[0].rows_deleted, 4);
+    CHECK_I64(m.inputs[0].rows_skipped, 2);
+    CHECK_STR(m.inputs[0].sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(m.inputs[1].bytes == UINT64_MAX);
+    CHECK_STR(m.inputs[1].sha256, "");
     CHECK_STR(m.inputs[2].name, "last");
-    CHECK_I64(m.inputs[2].rows_rejected, 4);
+    CHECK_STR(m.inputs[2].input, "costs");
+    CHECK_I64(m.inputs[2].rows_skipped, 6);
   }
   manifest_release(&m);
 
@@ -119,15 +125,19 @@ static void test_inputs_tsv(void) {
     const char *text;
     const char *msg;
   } bad[] = {
-      {"a\t1\t2\t3\n", "inputs.tsv:1: expected 5 fields, found 4"},
-      {"a\t1\t2\t3\t4\nb\t1\t2\t3\t4\t5\n", "inputs.tsv:2: expected 5 fields, found 6"},
-      {"a\t18446744073709551616\t0\t0\t0\n",
+      {"a\t1\t2\t3\t4\n", "inputs.tsv:1: expected 9 fields, found 5"},
+      {"a\t1\t2\t3\t4\t0\t0\t-\tx\nb\t1\t2\t3\t4\t0\t0\t-\tx\t5\n",
+       "inputs.tsv:2: expected 9 fields, found 10"},
+      {"a\t18446744073709551616\t0\t0\t0\t0\t0\t-\tx\n",
        "inputs.tsv:1: field 2 '18446744073709551616' is not a count"},
-      {"a\t1\t-2\t0\t0\n", "inputs.tsv:1: field 3 '-2' is not a count"},
-      {"a\t1\t2\t\t0\n", "inputs.tsv:1: field 4 '' is not a count"},
-      {"a\t1\t2\t3\t 4\n", "inputs.tsv:1: field 5 ' 4' is not a count"},
-      {"\t1\t2\t3\t4\n", "inputs.tsv:1: empty input name"},
-      {"a\t1\t2\t3\t4\n\n", "inputs.tsv:2: expected 5 fields, found 1"},
+      {"a\t1\t-2\t0\t0\t0\t0\t-\tx\n", "inputs.tsv:1: field 3 '-2' is not a count"},
+      {"a\t1\t2\t\t0\t0\t0\t-\tx\n", "inputs.tsv:1: field 4 '' is not a count"},
+      {"a\t1\t2\t3\t 4\t0\t0\t-\tx\n", "inputs.tsv:1: field 5 ' 4' is not a count"},
+      {"a\t1\t2\t3\t4\t0\tx\t-\tx\n", "inputs.tsv:1: field 7 'x' is not a count"},
+      {"a\t1\t2\t3\t4\t0\t0\tABC\tx\n", "inputs.tsv:1: field 8 'ABC' is not a SHA-256"},
+      {"\t1\t2\t3\t4\t0\t0\t-\tx\n", "inputs.tsv:1: empty input name"},
+      {"a\t1\t2\t3\t4\t0\t0\t-\t\n", "inputs.tsv:1: empty input"},
+      {"a\t1\t2\t3\t4\t0\t0\t-\tx\n\n", "inputs.tsv:2: expected 9 fields, found 1"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     manifest_init(&m);
@@ -311,6 +321,7 @@ static const char expected_manifest[] =
     "    \"sha256\": \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"\n"
     "  },\n"
     "  \"as_of\": \"2025-01-15T10:00:00Z\",\n"
+    "  \"currency\": \"EUR\",\n"
     "  \"range\": {\n"
     "    \"from\": \"2024-01-01\",\n"
     "    \"to\": \"2025-06-30\"\n"
@@ -318,17 +329,25 @@ static const char expected_manifest[] =
     "  \"inputs\": [\n"
     "    {\n"
     "      \"name\": \"crm.zip:Lead.csv\",\n"
+    "      \"input\": \"Lead\",\n"
     "      \"bytes\": 10,\n"
-    "      \"rows_read\": 3,\n"
+    "      \"rows_read\": 5,\n"
     "      \"rows_kept\": 2,\n"
-    "      \"rows_rejected\": 1\n"
+    "      \"rows_rejected\": 1,\n"
+    "      \"rows_deleted\": 1,\n"
+    "      \"rows_skipped\": 1,\n"
+    "      \"sha256\": \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"\n"
     "    },\n"
     "    {\n"
     "      \"name\": \"tab\\there\",\n"
+    "      \"input\": \"ma_leads\",\n"
     "      \"bytes\": 18446744073709551615,\n"
     "      \"rows_read\": 0,\n"
     "      \"rows_kept\": 0,\n"
-    "      \"rows_rejected\": 0\n"
+    "      \"rows_rejected\": 0,\n"
+    "      \"rows_deleted\": 0,\n"
+    "      \"rows_skipped\": 0,\n"
+    "      \"sha256\": null\n"
     "    }\n"
     "  ],\n"
     "  \"outputs\": [],\n"
@@ -350,7 +369,9 @@ static void test_format_and_write(void) {
   free(m.config_path); /* show the path as a relative one would be */
   m.config_path = xstrdup("conf \"x\".conf");
   CHECK_I64(manifest_set_range(&m, "2024-01-01_2025-06-30", &err), 0);
-  const char tsv[] = "crm.zip:Lead.csv\t10\t3\t2\t1\ntab\\there\t18446744073709551615\t0\t0\t0\n";
+  manifest_set_currency(&m, "EUR");
+  const char tsv[] = "crm.zip:Lead.csv\t10\t5\t2\t1\t1\t1\tba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\tLead\n"
+                     "tab\\there\t18446744073709551615\t0\t0\t0\t0\t0\t-\tma_leads\n";
   CHECK_I64(manifest_parse_inputs(&m, tsv, sizeof tsv - 1, &err), 0);
   /* the TSV has no way to hold a TAB in a name: put one in to test escaping */
   free(m.inputs[1].name);

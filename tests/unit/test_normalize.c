@@ -194,7 +194,7 @@ int main(void) {
     CHECK(g0->campaign != DS_NONE &&
           strcmp(ds_str(&ds, ds.campaigns[g0->campaign].id), "701000000000001AAA") == 0);
     CHECK_STR(ds_str(&ds, g0->channel), "Paid Search");
-    CHECK_I64(g0->kind, KIND_FORM_FILL);
+    CHECK_STR(ds_str(&ds, g0->kind), "form_fill");
   }
   CHECK(touch_named(&ds, "ma:g2") == NULL); /* web visit without UTM */
   const struct ds_touch *g3 = touch_named(&ds, "ma:g3");

@@ -18,7 +18,7 @@
 
 static char scratch[64];
 
-static const struct etl_input_opts plain_opts = {UINT64_C(68719476736), 1000.0, false};
+static const struct etl_input_opts plain_opts = {UINT64_C(68719476736), 1000.0, false, false};
 
 /* --- building inputs ----------------------------------------------------- */
 
@@ -760,7 +760,12 @@ static void test_archive_kind(const char *name, enum arch_kind kind) {
     struct etl_reader *r = NULL;
     CHECK_I64(etl_container_open_entity(c, "Lead", &r, &err), 1);
     if (r) {
-      CHECK_I64(etl_reader_file_bytes(r), st.st_size);
+      /* an entry's own size, and the SHA-256 of its content once read
+       * (printf 'Id,Email\n"L1",a@b\n\nL2,c@d\n' | sha256sum) */
+      CHECK_I64(etl_reader_file_bytes(r), strlen(crm_entries[1].data));
+      CHECK_I64(slurp(r, NULL), ETL_READ_EOF);
+      CHECK_STR(etl_reader_sha256(r),
+                "85a68053485e7bd0c94235e3f12ca459079bdd15a15c6c7eaec60bcb76b61238");
       etl_reader_free(r);
     }
     etl_container_free(c);
