@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glob.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,6 +69,10 @@ static void add_error(struct strbuf *key, const char *tag, const char *path, int
   strbuf_addf(key, " error %d\n", e);
 }
 
+static int cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Every entry under dir, sorted by name, recursively (the reader's walk:
  * directory symbolic links are not followed, file links are). */
 static void add_tree(struct strbuf *key, const char *dir) {
@@ -97,10 +102,36 @@ static void add_tree(struct strbuf *key, const char *dir) {
   free(names);
 }
 
+static void add_path(struct strbuf *key, const char *path);
+
+/* A glob pattern (contract: several files per input): every match, in
+ * glob's sorted order, so a new, removed or changed file changes the key. */
+static void add_glob(struct strbuf *key, const char *pattern) {
+  glob_t g;
+  int rc = glob(pattern, GLOB_NOSORT, NULL, &g);
+  strbuf_addf(key, "glob %d ", rc);
+  add_escaped(key, pattern);
+  strbuf_addc(key, '\n');
+  if (rc == 0) {
+    qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_cstr);
+    for (size_t i = 0; i < g.gl_pathc; i++)
+      add_path(key, g.gl_pathv[i]);
+  }
+  globfree(&g);
+}
+
 static void add_input(struct strbuf *key, const char *name, const char *path) {
   if (!path)
     return;
   strbuf_addf(key, "input %s\n", name);
+  if (strpbrk(path, "*?[")) {
+    add_glob(key, path);
+    return;
+  }
+  add_path(key, path);
+}
+
+static void add_path(struct strbuf *key, const char *path) {
   struct stat st;
   if (stat(path, &st) != 0) {
     add_error(key, "file", path, errno);

@@ -145,3 +145,14 @@ done
 echo "cache: $caught of 15 SIGKILLs landed while the cache was written"
 check after_kills hit
 echo "cache: hits, misses, damage and crash states all checked"
+
+# An input named by a glob: a new file that the pattern matches must force a
+# fresh normalize (the key holds every match, not the pattern's own stat).
+sed -i 's|^ma_activities *=.*|ma_activities = marketo_activities*.csv.gz|' "$D/pipeline.conf"
+(cd "$D" && expect_exit 0 "$ETL" run -c pipeline.conf --as-of "$AS_OF")
+(cd "$D" && expect_exit 0 "$ETL" run -c pipeline.conf --as-of "$AS_OF")
+[ "$(state "$(published)")" = hit ] || fail "glob: unchanged matches missed the cache"
+gzip -dc "$D/marketo_activities.csv.gz" | sed -n 1p | gzip -n >"$D/marketo_activities_more.csv.gz"
+(cd "$D" && expect_exit 0 "$ETL" run -c pipeline.conf --as-of "$AS_OF")
+[ "$(state "$(published)")" = miss ] || fail "glob: a new matching file hit the cache"
+echo "cache: a glob input's new match forces a fresh normalize"
