@@ -234,12 +234,12 @@ static void test_ratio_and_columns(void) {
   struct run r;
   /* 10 of 18 rows rejected: over 0.5, named by its entity */
   run(&r, "0.5", "");
-  CHECK_I64(r.res, NORM_DATA_FAULT);
+  CHECK_I64(r.res, NORM_REJECT_RATIO);
   CHECK(strstr(strbuf_str(&r.err), "OpportunityHistory") != NULL);
   done(&r);
   /* both sides of 10/18 = 0.5556 (Opportunity's 1/3 passes both) */
   run(&r, "0.555", "");
-  CHECK_I64(r.res, NORM_DATA_FAULT);
+  CHECK_I64(r.res, NORM_REJECT_RATIO);
   done(&r);
   run(&r, "0.556", "");
   CHECK_I64(r.res, NORM_OK);
