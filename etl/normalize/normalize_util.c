@@ -23,9 +23,11 @@ str_id norm_text(struct norm_state *st, const char *s, size_t n) {
 
 static struct etl_input_opts input_opts(const struct norm_state *st) {
   struct etl_input_opts o;
+  memset(&o, 0, sizeof(o)); /* every option off unless set here */
   o.max_input_bytes = st->conf->max_input_bytes;
   o.max_expand_ratio = st->conf->max_expand_ratio;
   o.null_is_empty = false; /* the input table reads `null` (after the raw cells) */
+  o.row_digests = false;   /* set per input by the table (Marketo files) */
   return o;
 }
 
