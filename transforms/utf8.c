@@ -46,6 +46,12 @@ static size_t sequence(const unsigned char *s, size_t n, size_t *subpart) {
   return 0;
 }
 
+size_t utf8_char_len(const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t subpart;
+  return s[0] < 0x80 ? 1 : sequence(s, n, &subpart);
+}
+
 size_t utf8_valid_prefix(const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;

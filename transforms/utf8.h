@@ -22,6 +22,11 @@
  * of it is). */
 size_t utf8_valid_prefix(const char *s, size_t n);
 
+/* Bytes of the well-formed UTF-8 character at s[0..n) (n >= 1): 1 for
+ * ASCII, 2-4 for a valid multi-byte sequence (RFC 3629: no overlongs, no
+ * surrogates, <= U+10FFFF), 0 when the bytes at s are not one. */
+size_t utf8_char_len(const char *s, size_t n);
+
 static inline bool utf8_is_valid(const char *s, size_t n) { return utf8_valid_prefix(s, n) == n; }
 
 /* Appends s[0..n) to out with every maximal invalid subpart replaced by

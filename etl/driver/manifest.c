@@ -16,6 +16,7 @@
 #include "etl/input/gzip_stream.h"
 #include "transforms/base/calendar.h"
 #include "transforms/base/xalloc.h"
+#include "transforms/utf8.h"
 
 #define READ_CHUNK 65536
 
@@ -404,38 +405,6 @@ void manifest_clear_outputs(struct manifest *m) {
 
 /* --- JSON ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, <= U+10FFFF), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned char b = s[0];
-  size_t len;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (b < 0x80)
-    return 1;
-  if (b >= 0xC2 && b <= 0xDF)
-    len = 2;
-  else if (b >= 0xE0 && b <= 0xEF) {
-    len = 3;
-    if (b == 0xE0)
-      lo = 0xA0;
-    if (b == 0xED)
-      hi = 0x9F;
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    len = 4;
-    if (b == 0xF0)
-      lo = 0x90;
-    if (b == 0xF4)
-      hi = 0x8F;
-  } else
-    return 0;
-  if (n < len || s[1] < lo || s[1] > hi)
-    return 0;
-  for (size_t i = 2; i < len; i++)
-    if (s[i] < 0x80 || s[i] > 0xBF)
-      return 0;
-  return len;
-}
-
 void json_add_string(struct strbuf *out, const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   strbuf_addc(out, '"');
@@ -450,7 +419,7 @@ void json_add_string(struct strbuf *out, const char *str, size_t n) {
       strbuf_addf(out, "\\u%04x", c);
       i++;
     } else {
-      size_t len = utf8_len(s + i, n - i);
+      size_t len = utf8_char_len((const char *)s + i, n - i);
       if (len)
         strbuf_add(out, s + i, len);
       else
