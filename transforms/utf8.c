@@ -88,7 +88,7 @@ size_t utf8_repair(const char *str, size_t n, struct strbuf *out) {
     i += good;
     if (i == n)
       break;
-    size_t sub;
+    size_t sub = 1; /* set by sequence(); initialized for -O2's maybe-uninitialized */
     sequence(s + i, n - i, &sub);
     strbuf_adds(out, UTF8_REPLACEMENT);
     replaced++;
