@@ -141,7 +141,7 @@ static int funnel_all_row(struct report_data *d, struct funnel_load *L, struct r
                           int64_t order, int64_t reached, int64_t pipeline, int64_t won) {
   int s = funnel_stage(d, L, t, order);
   int64_t advanced, lost, open;
-  str_id med_in, med_reach;
+  str_id med_in = STR_EMPTY, med_reach = STR_EMPTY;
   if (s < 0 || rtable_count(t, FU_ADVANCED, &advanced) < 0 ||
       rtable_count(t, FU_LOST, &lost) < 0 || rtable_count(t, FU_OPEN, &open) < 0 ||
       median_text(d, t, FU_MED_IN, &med_in) < 0 || median_text(d, t, FU_MED_REACH, &med_reach) < 0)
