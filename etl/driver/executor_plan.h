@@ -48,7 +48,7 @@ struct plan_argv {
   size_t nowned;
 };
 
-/* etl-normalize -c CONF --work WORK */
+/* etl-normalize -c CONF --work WORK [--jobs T] (T > 1) */
 void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a);
 /* etl-attribute -c CONF --dataset WORK/dataset.bin --as-of TS [--from D]
  * [--to D] [--jobs T]; the Slurm script appends --shard and --partial. */

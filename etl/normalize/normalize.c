@@ -11,6 +11,7 @@
 void norm_state_init(struct norm_state *st, const struct etl_config *conf, struct dataset *ds) {
   memset(st, 0, sizeof(*st));
   st->conf = conf;
+  st->jobs = 1;
   st->ds = ds;
   reject_log_init(&st->log);
   fx_table_init(&st->fx, conf->currency);

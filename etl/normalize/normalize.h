@@ -78,6 +78,8 @@ struct kept_digest {
 struct norm_state {
   const struct etl_config *conf;
   bool check_only;
+  unsigned jobs; /* >= 1: the input files read at once (the next jobs - 1
+                    files of a multi-file input are opened ahead) */
   struct dataset *ds; /* output; its string pool holds every id */
   struct reject_log log;
   struct fx_table fx;
