@@ -198,7 +198,7 @@ echo "normalize failure and sbatch refusal reported"
 
 slow="$SCRATCH/slow_stages"
 mkdir "$slow"
-for p in etl etl-normalize etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
+for p in etl etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
 mv "$slow/etl-normalize" "$slow/etl-normalize.real"
 printf '#!/bin/sh\nsleep 60\nexec "$(dirname "$0")/etl-normalize.real" "$@"\n' >"$slow/etl-normalize"
 chmod +x "$slow/etl-normalize"
