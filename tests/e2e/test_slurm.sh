@@ -2,7 +2,9 @@
 # single-node cluster (munged, slurmctld, slurmd) on localhost in the
 # scratch folder, started here and stopped by PID whatever happens.
 #  1. --shards 4 on the fixtures gives tables byte-identical to a local run
-#     (every model, the data-driven ones and model_fit.csv included);
+#     (every model, the data-driven ones and model_fit.csv included), and so
+#     do --shards 1, 2 and 8; with more than one shard etl-partition runs as
+#     its own job between etl-normalize and the shards, which read parts;
 #  2. a shard task that fails: the run fails with its status, names the task
 #     and its log, cancels the merge job and publishes nothing;
 #  3. a failing etl-normalize job, and sbatch refusing a job.
@@ -144,9 +146,28 @@ for t in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.cs
   cmp "$local_pub/$t" "$slurm_pub/$t" || fail "$t differs between the local and the slurm run"
 done
 grep -q '"name": "etl-merge"' "$slurm_pub/manifest.json" || fail "manifest lacks the merge stage"
+grep -q '"name": "etl-partition"' "$slurm_pub/manifest.json" || fail "manifest lacks the partition stage"
+grep -q 'submitted etl-partition as slurm job [0-9]' slurm_ok.err || fail "no partition job: $(cat slurm_ok.err)"
 [ -z "$(ls -A shared)" ] || fail "the work folder was not removed: $(ls shared)"
 [ -z "$(find out -mindepth 1 -maxdepth 1 -name '.*' ! -name .lock)" ] || fail "leftovers in out"
 echo "slurm --shards 4: byte-identical to the local run"
+
+for n in 1 2 8; do
+  rm -rf out
+  expect_exit 0 "$ETL" run --as-of "$AS_OF" --executor slurm --shards "$n" --work-dir shared
+  pub=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
+  for t in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz \
+           reconciliation.csv opportunities.csv funnel.csv rejects.csv model_fit.csv; do
+    cmp "$local_pub/$t" "$pub/$t" || fail "slurm --shards $n: $t differs from the local run"
+  done
+  if [ "$n" -gt 1 ]; then
+    grep -q 'submitted etl-partition as slurm job' "$SCRATCH/last.err" || fail "--shards $n: no partition job"
+  else
+    grep -q 'etl-partition' "$SCRATCH/last.err" && fail "--shards 1: a partition job"
+    grep -q '"name": "etl-partition"' "$pub/manifest.json" && fail "--shards 1: partition in the manifest"
+  fi
+done
+echo "slurm --shards 1, 2, 8: byte-identical to the local run"
 
 # --- 2. a failing shard task ---------------------------------------------------
 
