@@ -94,6 +94,23 @@ grep -q 'etl-merge' "$SCRATCH/last.err" && fail "etl-merge ran after a failed sh
 expect_exit 0 env ETL_STAGE_DIR="$stages" "$ETL" run -q --as-of "$AS_OF" --shards 3
 echo "failing shard: exit 3, named, nothing published"
 
+# a failing etl-partition: its status is the run's, no shard runs, nothing published
+stages2="$SCRATCH/stages_partition"
+make_failing_shard_stages "$stages2"
+mv "$stages2/etl-partition" "$stages2/etl-partition.real"
+printf '#!/bin/sh\necho "etl-partition: injected failure" >&2\nexit 3\n' >"$stages2/etl-partition"
+chmod +x "$stages2/etl-partition"
+make_conf "$SCRATCH/failpart"
+cd "$SCRATCH/failpart"
+expect_exit 3 env ETL_STAGE_DIR="$stages2" "$ETL" run --as-of "$AS_OF" --shards 2
+grep -qxE 'etl: [0-9T:Z-]{20} stage etl-partition failed with exit status 3' "$SCRATCH/last.err" ||
+  fail "failed partition not named: $(cat "$SCRATCH/last.err")"
+grep -q 'etl-attribute' "$SCRATCH/last.err" && fail "shards ran after a failed partition"
+[ -z "$(find out -mindepth 1 -maxdepth 1 ! -name .lock)" ] || fail "published or left: $(ls -A out)"
+# one shard does not partition
+expect_exit 0 env ETL_STAGE_DIR="$stages2" "$ETL" run -q --as-of "$AS_OF" --shards 1
+echo "failing partition: exit 3, named, no shard run, nothing published"
+
 # --- options -----------------------------------------------------------------------
 
 expect_exit 2 "$ETL" run --shards 0
