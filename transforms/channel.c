@@ -176,6 +176,13 @@ static bool rule_matches(const struct channel_rules *r, const struct rule *ru,
   return true;
 }
 
+bool channel_rules_test(const struct channel_rules *r, enum rule_field f) {
+  for (size_t i = 0; r && i < r->n; i++)
+    if (r->rules[i].re[f])
+      return true;
+  return false;
+}
+
 const char *channel_classify(const struct channel_rules *r, const char *const fields[RF_COUNT],
                              unsigned *limit_hits) {
   for (size_t i = 0; r && i < r->n; i++)

@@ -48,6 +48,10 @@ size_t channel_rules_count(const struct channel_rules *r);
  * bytes: a channel a touch or a cost row can be counted under). */
 bool channel_rules_known(const struct channel_rules *r, const char *name, size_t n);
 
+/* True when some rule tests field f: a field no rule tests cannot change a
+ * touch's channel, so a memo of channels may leave it out of its key. */
+bool channel_rules_test(const struct channel_rules *r, enum rule_field f);
+
 /* Classifies one touch. fields[f] is the value of field f (NULL means "").
  * Returns the channel name of the first matching rule (owned by r) or
  * CHANNEL_OTHER. If a match hits the match limit the rule counts as not

@@ -15,7 +15,10 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   reject_log_init(&st->log);
   fx_table_init(&st->fx, conf->currency);
   strpool_init(&st->scratch);
+  strpool_init(&st->keys);
   strpool_init(&st->guids);
+  u64map_init(&st->guid_nums);
+  u64map_init(&st->mlead_nums);
   idmap_init(&st->campaign_by_id);
   idmap_init(&st->campaign_by_key);
   idmap_init(&st->lead_by_id);
@@ -27,6 +30,8 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   utm_init(&st->utm);
   st->kind_ids = xcalloc(conf->nma_types ? conf->nma_types : 1, sizeof(*st->kind_ids));
   st->log_level = STAGE_LOG_INFO;
+  for (int f = 0; f < RF_COUNT; f++)
+    st->rule_fields[f] = channel_rules_test(conf->rules, (enum rule_field)f);
   stage_progress_init(&st->progress, "etl-normalize", 0, false);
 }
 
@@ -34,7 +39,11 @@ void norm_state_release(struct norm_state *st) {
   reject_log_release(&st->log);
   fx_table_release(&st->fx);
   strpool_release(&st->scratch);
+  strpool_release(&st->keys);
   strpool_release(&st->guids);
+  u64map_release(&st->guid_nums);
+  u64map_release(&st->mlead_nums);
+  u64dense_release(&st->mlead_dense);
   free(st->campaigns);
   free(st->leads);
   free(st->contacts);
@@ -63,6 +72,21 @@ void norm_state_release(struct norm_state *st) {
   memset(st, 0, sizeof(*st));
 }
 
+/* The Marketo keys and GUIDs are needed only while the inputs are read;
+ * releasing them before the final sorts lowers the stage's peak memory.
+ * Idempotent with norm_state_release. */
+static void release_marketo_keys(struct norm_state *st) {
+  u64map_release(&st->guid_nums);
+  u64map_release(&st->mlead_nums);
+  u64dense_release(&st->mlead_dense);
+  strpool_release(&st->guids);
+  strpool_release(&st->scratch);
+  idmap_release(&st->mlead_by_key);
+  free(st->act_digests);
+  st->act_digests = NULL;
+  st->nact_digests = st->capact_digests = 0;
+}
+
 enum norm_result normalize_run(struct norm_state *st, struct strbuf *err) {
   if (normalize_fx(st, err) != 0 || normalize_crm(st, err) != 0)
     return NORM_DATA_FAULT;
@@ -72,8 +96,10 @@ enum norm_result normalize_run(struct norm_state *st, struct strbuf *err) {
     return NORM_DATA_FAULT;
   if (st->check_only)
     return NORM_OK;
+  bool full = strpool_full(&st->scratch) || strpool_full(&st->guids);
+  release_marketo_keys(st);
   normalize_finish(st);
-  if (strpool_full(&st->ds->strings) || strpool_full(&st->scratch) || strpool_full(&st->guids)) {
+  if (full || strpool_full(&st->ds->strings) || strpool_full(&st->keys)) {
     strbuf_addf(err, "the inputs hold more than 4 GiB of distinct text, the limit of one run");
     return NORM_DATA_FAULT;
   }

@@ -25,6 +25,7 @@
 #include "transforms/fx.h"
 #include "transforms/identity.h"
 #include "transforms/base/idmap.h"
+#include "transforms/base/u64map.h"
 #include "transforms/values.h"
 
 /* Result codes of the stage (mapped to exit codes by the program).
@@ -81,7 +82,15 @@ struct norm_state {
   struct reject_log log;
   struct fx_table fx;
   struct strpool scratch; /* rule-field values, email keys, Marketo ids */
-  struct strpool guids;   /* every marketoGUID, for duplicate detection */
+  struct strpool keys;    /* campaign keys and channel memo keys: a few thousand
+                             strings, looked up per touch, so kept apart from
+                             the big pools where each lookup misses the caches */
+  struct strpool guids;   /* every non-numeric marketoGUID, for duplicates */
+  struct u64map guid_nums;  /* numeric marketoGUIDs (u64map.h) -> the first 8 bytes
+                               of the kept row's digest, for duplicates and
+                               re-exports */
+  struct u64map mlead_nums; /* numeric Marketo lead ids -> index in mleads */
+  struct u64dense mlead_dense; /* the same as an array, when the ids are dense */
 
   struct norm_campaign *campaigns;
   size_t ncampaigns, capcampaigns;
@@ -102,7 +111,8 @@ struct norm_state {
 
   struct strbuf idbuf, sb, memo_key, actid, host; /* scratch */
   struct strbuf report; /* check mode: what each input matched, warnings (stdout) */
-  struct kept_digest *act_digests; /* of each kept activity, in ascending guid order */
+  struct kept_digest *act_digests; /* of each kept activity with a non-numeric
+                                      GUID, in ascending guid order */
   size_t nact_digests, capact_digests;
   struct ma_attributes attrs;
   struct utm utm;
@@ -112,6 +122,7 @@ struct norm_state {
   enum stage_log_level log_level; /* STAGE_LOG_INFO after init */
   struct stage_progress progress; /* the terminal progress line (disabled after init) */
   void *channel_cache; /* normalize_touches.c */
+  bool rule_fields[RF_COUNT]; /* per field: some channel rule tests it */
   str_id *kind_ids; /* per conf->ma_types entry: its kind interned, STR_EMPTY until used */
 };
 

@@ -91,7 +91,7 @@ static void campaign_row(struct norm_state *st, struct input_table *t, struct id
   size_t kn;
   const char *name = input_table_get(t, CA_NAME, &kn);
   campaign_key(name, kn, &st->sb);
-  c->key = st->sb.len ? strpool_intern(&st->scratch, st->sb.buf, st->sb.len) : STR_EMPTY;
+  c->key = st->sb.len ? strpool_intern(&st->keys, st->sb.buf, st->sb.len) : STR_EMPTY;
   idmap_put(&st->campaign_by_id, id, (uint32_t)st->ncampaigns);
   input_table_keep(t, S(st, id));
   if (cost != 0 && !has_start)

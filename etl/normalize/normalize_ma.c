@@ -22,6 +22,7 @@ static const struct col_spec mlead_cols[] = {{"id", true},
 static void mlead_row(struct norm_state *st, struct input_table *t) {
   size_t n;
   const char *idtext = input_table_get(t, ML_ID, &n);
+  size_t n_id = n;
   if (n == 0) {
     norm_reject_missing(st, t, ML_ID, NULL);
     return;
@@ -58,6 +59,9 @@ static void mlead_row(struct norm_state *st, struct input_table *t) {
   m.person = normalize_map_mlead(st, &m);
   XGROW(st->mleads, st->capmleads, st->nmleads + 1);
   st->mleads[st->nmleads] = m;
+  uint64_t num, unused;
+  if (u64_canonical_decimal(idtext, n_id, &num))
+    u64map_add(&st->mlead_nums, num, st->nmleads, &unused);
   idmap_put(&st->mlead_by_key, key, (uint32_t)st->nmleads++);
   input_table_keep(t, strpool_str(&st->scratch, key));
   if (invalid)
@@ -86,8 +90,8 @@ static int parse_type(const char *s, size_t n, long *out) {
 }
 
 /* Builds the touch of a kept activity of a configured type. */
-static void activity_touch(struct norm_state *st, const struct norm_mlead *m, str_id guid_id,
-                           int type_index, int64_t time) {
+static void activity_touch(struct norm_state *st, const struct norm_mlead *m, int type_index,
+                           int64_t time) {
   struct utm *u = &st->utm;
   const char *kind = st->conf->ma_types[type_index].kind;
   utm_from_attributes(&st->attrs, u);
@@ -99,7 +103,7 @@ static void activity_touch(struct norm_state *st, const struct norm_mlead *m, st
     campaign_key(u->campaign.buf, u->campaign.len, &st->sb);
     str_id key;
     uint32_t ci;
-    if (st->sb.len && strpool_find(&st->scratch, st->sb.buf, st->sb.len, &key) &&
+    if (st->sb.len && strpool_find(&st->keys, st->sb.buf, st->sb.len, &key) &&
         idmap_get(&st->campaign_by_key, key, &ci))
       campaign = ci;
   }
@@ -116,10 +120,12 @@ static void activity_touch(struct norm_state *st, const struct norm_mlead *m, st
   fields[RF_KIND] = kind;
   fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[m->person].lead_source);
   str_id channel = normalize_channel(st, fields);
+  /* "ma:" + a GUID kept once: unique, so appended without a lookup */
+  str_id touch_id = strpool_add_unique(&st->ds->strings, st->actid.buf, st->actid.len);
   str_id *kind_id = &st->kind_ids[type_index];
   if (*kind_id == STR_EMPTY) /* interned on first use: a kind name is never empty */
     *kind_id = norm_text(st, kind, strlen(kind));
-  normalize_add_touch(st, guid_id, m->person, campaign, time, *kind_id, channel);
+  normalize_add_touch(st, touch_id, m->person, campaign, time, *kind_id, channel);
 }
 
 /* The digest kept for GUID gid. A GUID is interned when its row is kept and
@@ -138,6 +144,62 @@ static const struct kept_digest *kept_digest_find(const struct norm_state *st, s
   return lo < st->nact_digests && st->act_digests[lo].guid == gid ? &st->act_digests[lo] : NULL;
 }
 
+/* The Marketo lead an activity's leadId names: by number for a canonical
+ * decimal id (u64map.h), else by its interned text. */
+static bool find_mlead(const struct norm_state *st, const char *lead, size_t n, uint32_t *mi) {
+  uint64_t num, v;
+  if (u64_canonical_decimal(lead, n, &num)) {
+    if (st->mlead_dense.value)
+      return u64dense_get(&st->mlead_dense, num, mi);
+    if (!u64map_get(&st->mlead_nums, num, &v))
+      return false;
+    *mi = (uint32_t)v;
+    return true;
+  }
+  str_id key;
+  return strpool_find(&st->scratch, lead, n, &key) && idmap_get(&st->mlead_by_key, key, mi);
+}
+
+/* Starts loading the GUID's and the lead's slots while the row's other
+ * values are parsed: both tables are far larger than the caches. */
+static void prefetch_keys(const struct norm_state *st, bool numeric_guid, uint64_t guid_num,
+                          const char *lead, size_t ln) {
+  uint64_t lead_num;
+  if (numeric_guid)
+    u64map_prefetch(&st->guid_nums, guid_num);
+  if (!u64_canonical_decimal(lead, ln, &lead_num))
+    return;
+  if (!st->mlead_dense.value)
+    u64map_prefetch(&st->mlead_nums, lead_num);
+  else if (lead_num - st->mlead_dense.first < st->mlead_dense.n)
+    __builtin_prefetch(&st->mlead_dense.value[lead_num - st->mlead_dense.first]);
+}
+
+/* Records the GUID of an activity that passed every other check: 0 when it
+ * is new (the row is kept), 1 when a row with this GUID was kept and has
+ * the same digest (a re-export), -1 when it was kept with another digest
+ * (a duplicate). Numeric GUIDs compare the first 64 bits of the digest
+ * (a false "same row" needs a 2^-64 coincidence); others the whole. */
+static int keep_guid(struct norm_state *st, const char *guid, size_t n, bool numeric,
+                     uint64_t num, const unsigned char digest[INPUT_DIGEST_LEN]) {
+  uint64_t d64, kept;
+  memcpy(&d64, digest, sizeof(d64));
+  if (numeric)
+    return u64map_add(&st->guid_nums, num, d64, &kept) ? 0 : kept == d64 ? 1 : -1;
+  /* the pool only grows for a GUID it has not seen: no separate set needed */
+  size_t known = st->guids.count;
+  str_id gid = strpool_intern(&st->guids, guid, n);
+  if (st->guids.count == known) {
+    const struct kept_digest *k = kept_digest_find(st, gid);
+    return k && memcmp(k->digest, digest, INPUT_DIGEST_LEN) == 0 ? 1 : -1;
+  }
+  XGROW(st->act_digests, st->capact_digests, st->nact_digests + 1);
+  st->act_digests[st->nact_digests].guid = gid;
+  memcpy(st->act_digests[st->nact_digests].digest, digest, INPUT_DIGEST_LEN);
+  st->nact_digests++;
+  return 0;
+}
+
 static void activity_row(struct norm_state *st, struct input_table *t) {
   size_t n, ln, tn;
   const char *guid = input_table_get(t, AC_GUID, &n);
@@ -151,6 +213,9 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   const char *id = st->actid.buf;
   const char *lead = input_table_get(t, AC_LEAD, &ln);
   const char *type = input_table_get(t, AC_TYPE, &tn);
+  uint64_t guid_num;
+  bool numeric_guid = u64_canonical_decimal(guid, n, &guid_num);
+  prefetch_keys(st, numeric_guid, guid_num, lead, ln);
   struct ts_value date;
   long type_id = 0;
   const char *kind = NULL;
@@ -182,22 +247,17 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
       return;
     }
   }
-  str_id lead_key;
   uint32_t mi;
-  if (!strpool_find(&st->scratch, lead, ln, &lead_key) ||
-      !idmap_get(&st->mlead_by_key, lead_key, &mi)) {
+  if (!find_mlead(st, lead, ln, &mi)) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "leadId",
                SEV_ERROR, "unknown reference '%s'", lead);
     return;
   }
-  /* the pool only grows for a GUID it has not seen: no separate set needed */
-  size_t known = st->guids.count;
-  str_id gid = strpool_intern(&st->guids, guid, n);
   unsigned char digest[INPUT_DIGEST_LEN];
   input_table_row_digest(t, digest);
-  if (st->guids.count == known) {
-    const struct kept_digest *k = kept_digest_find(st, gid);
-    if (k && memcmp(k->digest, digest, INPUT_DIGEST_LEN) == 0) {
+  int seen = keep_guid(st, guid, n, numeric_guid, guid_num, digest);
+  if (seen != 0) {
+    if (seen > 0) {
       input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
       return;
     }
@@ -205,13 +265,9 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
                "duplicate marketoGUID (first kept row wins)");
     return;
   }
-  XGROW(st->act_digests, st->capact_digests, st->nact_digests + 1);
-  st->act_digests[st->nact_digests].guid = gid;
-  memcpy(st->act_digests[st->nact_digests].digest, digest, INPUT_DIGEST_LEN);
-  st->nact_digests++;
   input_table_keep(t, id + 3);
   if (configured)
-    activity_touch(st, &st->mleads[mi], norm_text(st, id, st->actid.len), type_index, date.utc);
+    activity_touch(st, &st->mleads[mi], type_index, date.utc);
 }
 
 int normalize_ma(struct norm_state *st, struct strbuf *err) {
@@ -225,6 +281,7 @@ int normalize_ma(struct norm_state *st, struct strbuf *err) {
       while ((rc = input_table_next(&t, err)) > 0)
         mlead_row(st, &t);
       norm_log_input(st, "ma_leads");
+      u64dense_build(&st->mlead_dense, &st->mlead_nums);
     }
     input_table_close(&t);
     if (rc < 0)

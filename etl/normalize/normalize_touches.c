@@ -12,7 +12,7 @@
 
 /* --- channel memo -------------------------------------------------------- */
 /* The memo maps the rule fields of a touch, joined with \x1f into one key
- * interned in st->scratch, to the channel's id in ds->strings: one hash
+ * interned in st->keys, to the channel's id in ds->strings: one hash
  * lookup per touch instead of one PCRE2 match per rule. */
 struct channel_memo {
   struct idmap by_key;
@@ -29,10 +29,12 @@ str_id normalize_channel(struct norm_state *st, const char *const fields[RF_COUN
   for (int i = 0; i < RF_COUNT; i++) {
     if (i)
       strbuf_addc(key, '\x1f');
-    if (fields[i])
+    /* only the fields some rule tests: the others cannot change the
+     * channel, and leaving them out keeps the memo to a few combinations */
+    if (fields[i] && st->rule_fields[i])
       strbuf_adds(key, fields[i]);
   }
-  str_id kid = strpool_intern(&st->scratch, key->buf, key->len);
+  str_id kid = strpool_intern(&st->keys, key->buf, key->len);
   uint32_t channel;
   if (idmap_get(&m->by_key, kid, &channel))
     return channel;
@@ -81,7 +83,8 @@ static void member_touches(struct norm_state *st) {
     strbuf_reset(&st->sb);
     strbuf_adds(&st->sb, "cm:");
     strbuf_adds(&st->sb, ds_str(st->ds, m->id));
-    str_id tid = norm_text(st, st->sb.buf, st->sb.len);
+    /* member ids are unique (duplicates are rejected): no lookup needed */
+    str_id tid = strpool_add_unique(&st->ds->strings, st->sb.buf, st->sb.len);
     if (kind == STR_EMPTY)
       kind = norm_text(st, TOUCH_KIND_CAMPAIGN_RESPONSE, strlen(TOUCH_KIND_CAMPAIGN_RESPONSE));
     normalize_add_touch(st, tid, person, m->campaign, m->time, kind, channel);

@@ -249,7 +249,29 @@ static void test_catastrophic_pattern(void) {
   channel_rules_free(r);
 }
 
+/* channel_rules_test: the fields a memo of channels must key on. */
+static void test_fields_tested(void) {
+  CHECK(!channel_rules_test(NULL, RF_KIND));
+  struct channel_rules *r = channel_rules_new();
+  struct strbuf err = STRBUF_INIT;
+  channel_rules_begin(r, "Email");
+  CHECK(channel_rules_add_field(r, RF_UTM_MEDIUM, "^email$", &err) == 0);
+  channel_rules_begin(r, "Events");
+  CHECK(channel_rules_add_field(r, RF_CAMPAIGN_TYPE, "event", &err) == 0);
+  CHECK(channel_rules_add_field(r, RF_KIND, "campaign_response", &err) == 0);
+  int tested = 0;
+  for (int f = 0; f < RF_COUNT; f++)
+    tested += channel_rules_test(r, (enum rule_field)f);
+  CHECK_I64(tested, 3);
+  CHECK(channel_rules_test(r, RF_UTM_MEDIUM) && channel_rules_test(r, RF_CAMPAIGN_TYPE) &&
+        channel_rules_test(r, RF_KIND));
+  CHECK(!channel_rules_test(r, RF_UTM_CAMPAIGN) && !channel_rules_test(r, RF_REFERRER));
+  strbuf_release(&err);
+  channel_rules_free(r);
+}
+
 int main(void) {
+  test_fields_tested();
   test_field_names();
   test_known_channels();
   test_empty_rules();

@@ -32,6 +32,16 @@ int main(void) {
   }
   CHECK(same);
   CHECK(!strpool_find(&p, "missing", 7, &a) || 0);
+  /* an unindexed string: stored, readable, never found, a second copy on intern */
+  size_t count = p.count;
+  str_id u = strpool_add_unique(&p, "ma:123", 6);
+  CHECK_STR(strpool_str(&p, u), "ma:123");
+  CHECK_I64((int64_t)p.count, (int64_t)count);
+  CHECK(!strpool_find(&p, "ma:123", 6, &a));
+  str_id u2 = strpool_interns(&p, "ma:123");
+  CHECK(u2 != u && u2 != STR_EMPTY);
+  CHECK_STR(strpool_str(&p, u2), "ma:123");
+  CHECK_I64(strpool_add_unique(&p, "", 0), STR_EMPTY);
   /* adopt a copy of the blob and rebuild the index */
   char *blob = xmalloc(p.len);
   memcpy(blob, p.blob, p.len);

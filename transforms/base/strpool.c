@@ -105,13 +105,9 @@ int strpool_find(const struct strpool *p, const char *s, size_t n, str_id *id) {
   return find_hashed(p, s, n, hash_bytes(s, n), id);
 }
 
-str_id strpool_intern(struct strpool *p, const char *s, size_t n) {
-  str_id id;
-  if (n == 0)
-    return STR_EMPTY;
-  uint64_t h = hash_bytes(s, n);
-  if (find_hashed(p, s, n, h, &id))
-    return id;
+/* Copies s[0..n) to the end of the blob: its id, or STR_EMPTY (and the
+ * sticky full flag) past 4 GiB. */
+static str_id append(struct strpool *p, const char *s, size_t n) {
   if (p->len + n + 1 > UINT32_MAX) {
     p->full = true; /* sticky: the owner checks strpool_full() */
     return STR_EMPTY;
@@ -123,10 +119,27 @@ str_id strpool_intern(struct strpool *p, const char *s, size_t n) {
     p->blob = xrealloc(p->blob, cap);
     p->cap = cap;
   }
-  id = (str_id)p->len;
+  str_id id = (str_id)p->len;
   memcpy(p->blob + p->len, s, n);
   p->blob[p->len + n] = '\0';
   p->len += n + 1;
+  return id;
+}
+
+str_id strpool_add_unique(struct strpool *p, const char *s, size_t n) {
+  return n == 0 ? STR_EMPTY : append(p, s, n);
+}
+
+str_id strpool_intern(struct strpool *p, const char *s, size_t n) {
+  str_id id;
+  if (n == 0)
+    return STR_EMPTY;
+  uint64_t h = hash_bytes(s, n);
+  if (find_hashed(p, s, n, h, &id))
+    return id;
+  id = append(p, s, n);
+  if (id == STR_EMPTY)
+    return STR_EMPTY;
   if ((p->count + 1) * 4 > p->nslots * 3)
     rehash(p, p->nslots * 2);
   insert_slot(p->slots, p->nslots, h, id);

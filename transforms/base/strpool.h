@@ -35,6 +35,12 @@ str_id strpool_intern(struct strpool *p, const char *s, size_t n);
 static inline str_id strpool_interns(struct strpool *p, const char *s);
 /* True once an intern failed because the pool would pass 4 GiB. */
 static inline bool strpool_full(const struct strpool *p) { return p->full; }
+/* Appends s[0..n) without indexing it, for a string known to be new and
+ * never looked up again (the touch ids of activities and campaign members,
+ * unique by construction): it costs no hash and no slot. A later intern of
+ * the same text adds a second copy with another id, so use it only for
+ * strings compared by content, never by id. Same 4 GiB rule as intern. */
+str_id strpool_add_unique(struct strpool *p, const char *s, size_t n);
 /* Looks s up without adding it; returns 1 and sets *id if present. */
 int strpool_find(const struct strpool *p, const char *s, size_t n, str_id *id);
 static inline const char *strpool_str(const struct strpool *p, str_id id) { return p->blob + id; }
