@@ -18,8 +18,8 @@ static int cmp_account(const void *a, const void *b, void *arg) {
   return x < y ? -1 : x > y;
 }
 
-/* offsets[k] = the first record of arr whose key (read by key_of) is >= k,
- * for k in [0, n]; arr sorted by key. */
+/* off[k] = the first of the nrec records of arr (size bytes each, sorted by
+ * the uint32_t key at byte key_at) whose key is >= k, for k in [0, n]. */
 static void group_offsets(size_t *off, size_t n, size_t nrec, const void *arr, size_t size,
                           size_t key_at) {
   memset(off, 0, (n + 1) * sizeof(size_t));
