@@ -7,7 +7,8 @@
 #     its own job between etl-normalize and the shards, which read parts;
 #  2. a shard task that fails: the run fails with its status, names the task
 #     and its log, cancels the merge job and publishes nothing;
-#  3. a failing etl-normalize job, and sbatch refusing a job.
+#  3. a failing etl-normalize job, a failing etl-partition job, and sbatch
+#     refusing a job.
 # The Slurm and munge packages are installed when missing (apt-get; the test
 # runs as root, as slurmd must); a machine where that is impossible fails
 # this test: it is never skipped.
@@ -214,6 +215,25 @@ expect_exit 2 "$ETL" run --as-of "$AS_OF" --executor slurm --partition no_such_p
 grep -qE '^etl: [0-9T:Z-]{20} cannot submit etl-normalize to slurm: sbatch failed with exit status 1: .*artition' \
   "$SCRATCH/last.err" || fail "sbatch refusal not reported: $(cat "$SCRATCH/last.err")"
 echo "normalize failure and sbatch refusal reported"
+
+# a failing etl-partition job: named with its log, the shards and merge cancelled
+pstages="$SCRATCH/partition_stages"
+mkdir "$pstages"
+for p in etl etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$pstages/"; done
+printf '#!/bin/sh\necho "etl-partition: injected failure" >&2\nexit 3\n' >"$pstages/etl-partition"
+chmod +x "$pstages/etl-partition"
+make_conf "$SCRATCH/failpart"
+cd "$SCRATCH/failpart"
+mkdir shared
+expect_exit 3 env ETL_STAGE_DIR="$pstages" "$ETL" run --as-of "$AS_OF" --executor slurm --shards 3 \
+  --work-dir shared
+grep -qE '^etl: [0-9T:Z-]{20} slurm task etl-partition \(job [0-9]+\) failed with exit status 3, log: /.*/logs/etl-partition\.log$' \
+  "$SCRATCH/last.err" || fail "partition failure not reported: $(cat "$SCRATCH/last.err")"
+grep -q 'injected failure' "$SCRATCH/last.err" || fail "the partition log was not relayed"
+grep -q 'slurm task etl-attribute' "$SCRATCH/last.err" && fail "the cancelled shards were reported as failures"
+grep -q 'cancelled slurm jobs' "$SCRATCH/last.err" || fail "the shards and merge were not cancelled"
+[ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "something was published"
+echo "partition failure reported, later jobs cancelled"
 
 # --- 4. SIGTERM to the driver while the jobs are queued or running ---------------
 
