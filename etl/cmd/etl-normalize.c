@@ -20,7 +20,7 @@
 #include "etl/input/input_set.h"
 
 static const char usage[] =
-    "usage: etl-normalize -c FILE --work DIR [--quiet | --verbose]\n"
+    "usage: etl-normalize -c FILE --work DIR [--jobs N] [--quiet | --verbose]\n"
     "       etl-normalize -c FILE --check\n"
     "       etl-normalize --help | --version\n"
     "\n"
@@ -41,6 +41,10 @@ static const char usage[] =
     "  -c, --config FILE  the config (default ./pipeline.conf)\n"
     "      --work DIR     where the outputs go (an existing folder)\n"
     "      --check        only open every input and check its header\n"
+    "      --jobs N       files read at once (1-256, default 1): the next N-1\n"
+    "                     files of an input of several files are opened, inflated\n"
+    "                     and split on their own threads while one is read; the\n"
+    "                     outputs are the same for every N\n"
     "  -q, --quiet        errors and warnings only\n"
     "  -v, --verbose      one more line per input\n"
     "  -h, --help         print this help\n"
@@ -129,10 +133,11 @@ static int write_outputs(struct norm_state *st, const char *work, struct strbuf 
 
 /* Returns PROG_CONTINUE to go on, else the exit code. */
 static int parse_args(int argc, char **argv, const char **conf_path, const char **work,
-                      bool *check) {
+                      bool *check, unsigned *jobs) {
   static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
                                        {"work", required_argument, NULL, 'w'},
                                        {"check", no_argument, NULL, 'k'},
+                                       {"jobs", required_argument, NULL, 'j'},
                                        PROG_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
   int c, rc = PROG_CONTINUE;
@@ -141,6 +146,13 @@ static int parse_args(int argc, char **argv, const char **conf_path, const char 
     case 'c': *conf_path = optarg; break;
     case 'w': *work = optarg; break;
     case 'k': *check = true; break;
+    case 'j': {
+      long n;
+      if ((rc = prog_count_option("--jobs", optarg, 1, PROG_MAX_JOBS, &n)) != PROG_CONTINUE)
+        return rc;
+      *jobs = (unsigned)n;
+      break;
+    }
     }
   }
   if (c == PROG_OPTS_EXIT || (rc = prog_no_operands(argc, argv)) != PROG_CONTINUE)
@@ -174,7 +186,7 @@ static int finish(struct norm_state *st, enum norm_result r, const char *work,
   return ETL_EXIT_OK;
 }
 
-static int run(const char *conf_path, const char *work, bool check) {
+static int run(const char *conf_path, const char *work, bool check, unsigned jobs) {
   double start = stage_log_seconds();
   enum stage_log_level level = prog_level();
   struct strbuf err = STRBUF_INIT;
@@ -190,6 +202,7 @@ static int run(const char *conf_path, const char *work, bool check) {
   struct norm_state st;
   norm_state_init(&st, &conf, &ds);
   st.check_only = check;
+  st.jobs = jobs;
   st.log_level = level;
   stage_progress_init(&st.progress, "etl-normalize", input_bytes(&conf),
                       !check && level >= STAGE_LOG_INFO && isatty(STDERR_FILENO));
@@ -212,9 +225,10 @@ static int run(const char *conf_path, const char *work, bool check) {
 int main(int argc, char **argv) {
   const char *conf_path = "pipeline.conf", *work = NULL;
   bool check = false;
+  unsigned jobs = 1;
   prog_init("etl-normalize", usage);
-  int rc = parse_args(argc, argv, &conf_path, &work, &check);
+  int rc = parse_args(argc, argv, &conf_path, &work, &check, &jobs);
   if (rc != PROG_CONTINUE)
     return rc;
-  return prog_exit(run(conf_path, work, check));
+  return prog_exit(run(conf_path, work, check, jobs));
 }

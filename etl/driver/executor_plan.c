@@ -55,6 +55,10 @@ void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a) {
   plan_argv_add(a, p->config, false);
   plan_argv_add(a, "--work", false);
   plan_argv_add(a, p->work, false);
+  if (p->threads > 1) { /* the next files of a multi-file input, read ahead */
+    plan_argv_add(a, "--jobs", false);
+    add_owned(a, xasprintf("%u", p->threads));
+  }
 }
 
 bool plan_partitioned(const struct exec_plan *p) { return p->nshards > 1; }

@@ -53,7 +53,7 @@ struct plan_argv {
   size_t nowned;
 };
 
-/* etl-normalize -c CONF --work WORK */
+/* etl-normalize -c CONF --work WORK [--jobs T] (T > 1) */
 void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a);
 /* True when the shards read parts (more than one shard). */
 bool plan_partitioned(const struct exec_plan *p);

@@ -15,23 +15,54 @@
 
 /* --- opening one file ---------------------------------------------------- */
 
-static int open_reader(struct input_table *t, struct input_part *p, struct strbuf *err) {
-  t->r = NULL;
+static int open_part_reader(const struct input_table *t, struct input_part *p,
+                            struct etl_reader **r, struct strbuf *err) {
+  *r = NULL;
   switch (p->kind) {
   case INPUT_PART_FILE: {
     struct etl_input_opts o = t->opts;
     o.null_is_empty = false; /* `null` is read here, after the raw cells are seen */
     o.row_digests = t->ma;   /* the re-export rule needs them: on the parsing thread */
-    return etl_reader_open_path(&t->r, p->path, NULL, &o, err);
+    return etl_reader_open_path(r, p->path, NULL, &o, err);
   }
   case INPUT_PART_ENTRY:
-    return etl_container_open_at(p->container, p->member, &t->r, err);
+    return etl_container_open_at(p->container, p->member, r, err);
   case INPUT_PART_READER:
-    t->r = p->reader;
+    *r = p->reader;
     p->reader = NULL;
     return 0;
   }
   return -1;
+}
+
+/* The reader of the part whose turn it is: the one opened early, or the
+ * fault met then, or a fresh one. */
+static int open_reader(struct input_table *t, struct input_part *p, struct strbuf *err) {
+  if (p->early) {
+    t->r = p->early;
+    p->early = NULL;
+    return 0;
+  }
+  if (p->early_err) {
+    t->r = NULL;
+    strbuf_adds(err, p->early_err);
+    return -1;
+  }
+  return open_part_reader(t, p, &t->r, err);
+}
+
+/* Opens the next opts.read_ahead files of the input: their readers start
+ * inflating and splitting on their own threads now. */
+static void read_ahead(struct input_table *t) {
+  for (size_t k = t->part + 1; k < t->nparts && k <= t->part + t->opts.read_ahead; k++) {
+    struct input_part *p = &t->parts[k];
+    if (p->early || p->early_err || p->kind == INPUT_PART_READER)
+      continue;
+    struct strbuf err = STRBUF_INIT;
+    if (open_part_reader(t, p, &p->early, &err) != 0)
+      p->early_err = strbuf_detach(&err);
+    strbuf_release(&err);
+  }
 }
 
 /* Marks the header fields that hold a §1 column of the entity (by its
@@ -137,6 +168,7 @@ static void missing_columns(struct input_table *t, struct strbuf *err) {
 static int open_part(struct input_table *t, struct strbuf *err) {
   if (open_reader(t, &t->parts[t->part], err) != 0)
     return -1;
+  read_ahead(t);
   t->input = reject_log_input(t->log, etl_reader_source(t->r), t->entity);
   input_table_stats(t)->bytes = etl_reader_file_bytes(t->r);
   const struct etl_record *h = etl_reader_header(t->r);
@@ -318,6 +350,8 @@ void input_table_close(struct input_table *t) {
   for (size_t i = 0; i < t->nparts; i++) {
     free(t->parts[i].path);
     etl_reader_free(t->parts[i].reader);
+    etl_reader_free(t->parts[i].early);
+    free(t->parts[i].early_err);
   }
   free(t->parts);
   free(t->cols);

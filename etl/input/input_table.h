@@ -9,6 +9,12 @@
  * cell holding `null` then reads as empty. The raw cells (as unquoted,
  * before U+FFFD and `null`) stay available for the re-export rule of §1.2.
  *
+ * With opts->read_ahead = k, the next k files of the input are opened
+ * while one is read, so that their inflating and CSV splitting run on
+ * their own threads ahead of the row rules; rows still come in file order,
+ * and a fault of a file opened early is reported when its turn comes, as
+ * if it had been opened then.
+ *
  * Each file keeps its own header, line numbers and `source`, and its own
  * counts in the reject log (rows read, kept, rejected, deleted, skipped, its
  * size and the SHA-256 of its bytes as read); the reject ratio sums them per
@@ -35,6 +41,8 @@ enum input_part_kind { INPUT_PART_FILE, INPUT_PART_ENTRY, INPUT_PART_READER };
 /* One file of an input, opened when its turn comes. */
 struct input_part {
   enum input_part_kind kind;
+  struct etl_reader *early;        /* opened ahead of its turn (read_ahead), owned */
+  char *early_err;                 /* or the fault met opening it early, owned */
   char *path;                      /* FILE: a .csv or .csv.gz file (owned) */
   struct etl_container *container; /* ENTRY: not owned; must outlive the table */
   size_t member;                   /* ENTRY: index from etl_container_find */

@@ -64,7 +64,7 @@
 #define CSV_BLOCK (64u * 1024u)
 #define FEED_BATCH 64 /* records parsed ahead per refill of the queue */
 
-static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false, false};
+static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false, false, 0};
 
 /* A finished record waiting to be handed out. */
 struct rec_slot {

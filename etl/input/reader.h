@@ -26,6 +26,9 @@ struct etl_input_opts {
   bool null_is_empty;       /* marketing-automation files: `null` == "" */
   bool row_digests;         /* each record's digest by column name (row_digest.h),
                                computed on the thread that parses ahead */
+  unsigned read_ahead;      /* input tables (input_table.h): how many of the
+                               next files of an input are opened, inflated and
+                               split while the current one is read (0: none) */
 };
 
 enum etl_read_status {

@@ -11,13 +11,14 @@
 void norm_state_init(struct norm_state *st, const struct etl_config *conf, struct dataset *ds) {
   memset(st, 0, sizeof(*st));
   st->conf = conf;
+  st->jobs = 1;
   st->ds = ds;
   reject_log_init(&st->log);
   fx_table_init(&st->fx, conf->currency);
   strpool_init(&st->scratch);
   strpool_init(&st->keys);
   strpool_init(&st->guids);
-  u64map_init(&st->guid_nums);
+  u64window_init(&st->guid_nums);
   u64map_init(&st->mlead_nums);
   idmap_init(&st->campaign_by_id);
   idmap_init(&st->campaign_by_key);
@@ -41,9 +42,10 @@ void norm_state_release(struct norm_state *st) {
   strpool_release(&st->scratch);
   strpool_release(&st->keys);
   strpool_release(&st->guids);
-  u64map_release(&st->guid_nums);
+  u64window_release(&st->guid_nums);
   u64map_release(&st->mlead_nums);
   u64dense_release(&st->mlead_dense);
+  free(st->mlead_person);
   free(st->campaigns);
   free(st->leads);
   free(st->contacts);
@@ -76,9 +78,11 @@ void norm_state_release(struct norm_state *st) {
  * releasing them before the final sorts lowers the stage's peak memory.
  * Idempotent with norm_state_release. */
 static void release_marketo_keys(struct norm_state *st) {
-  u64map_release(&st->guid_nums);
+  u64window_release(&st->guid_nums);
   u64map_release(&st->mlead_nums);
   u64dense_release(&st->mlead_dense);
+  free(st->mlead_person);
+  st->mlead_person = NULL;
   strpool_release(&st->guids);
   strpool_release(&st->scratch);
   idmap_release(&st->mlead_by_key);

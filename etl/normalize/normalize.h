@@ -26,6 +26,7 @@
 #include "transforms/identity.h"
 #include "transforms/base/idmap.h"
 #include "transforms/base/u64map.h"
+#include "transforms/base/u64window.h"
 #include "transforms/values.h"
 
 /* Result codes of the stage (mapped to exit codes by the program).
@@ -78,6 +79,8 @@ struct kept_digest {
 struct norm_state {
   const struct etl_config *conf;
   bool check_only;
+  unsigned jobs; /* >= 1: the input files read at once (the next jobs - 1
+                    files of a multi-file input are opened ahead) */
   struct dataset *ds; /* output; its string pool holds every id */
   struct reject_log log;
   struct fx_table fx;
@@ -86,11 +89,13 @@ struct norm_state {
                              strings, looked up per touch, so kept apart from
                              the big pools where each lookup misses the caches */
   struct strpool guids;   /* every non-numeric marketoGUID, for duplicates */
-  struct u64map guid_nums;  /* numeric marketoGUIDs (u64map.h) -> the first 8 bytes
-                               of the kept row's digest, for duplicates and
-                               re-exports */
+  struct u64window guid_nums; /* numeric marketoGUIDs (u64window.h) -> the first 8
+                                 bytes of the kept row's digest, for duplicates
+                                 and re-exports */
   struct u64map mlead_nums; /* numeric Marketo lead ids -> index in mleads */
-  struct u64dense mlead_dense; /* the same as an array, when the ids are dense */
+  struct u64dense mlead_dense; /* the same as an array of persons, when dense */
+  uint32_t *mlead_person;   /* per Marketo lead: its person, once leads are read
+                               (mleads itself is released then) */
 
   struct norm_campaign *campaigns;
   size_t ncampaigns, capcampaigns;

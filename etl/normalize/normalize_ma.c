@@ -90,7 +90,7 @@ static int parse_type(const char *s, size_t n, long *out) {
 }
 
 /* Builds the touch of a kept activity of a configured type. */
-static void activity_touch(struct norm_state *st, const struct norm_mlead *m, int type_index,
+static void activity_touch(struct norm_state *st, uint32_t person, int type_index,
                            int64_t time) {
   struct utm *u = &st->utm;
   const char *kind = st->conf->ma_types[type_index].kind;
@@ -118,14 +118,14 @@ static void activity_touch(struct norm_state *st, const struct norm_mlead *m, in
   fields[RF_REFERRER] = strbuf_str(host);
   fields[RF_CAMPAIGN_TYPE] = campaign == DS_NONE ? "" : ds_str(st->ds, st->campaigns[campaign].type);
   fields[RF_KIND] = kind;
-  fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[m->person].lead_source);
+  fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[person].lead_source);
   str_id channel = normalize_channel(st, fields);
   /* "ma:" + a GUID kept once: unique, so appended without a lookup */
   str_id touch_id = strpool_add_unique(&st->ds->strings, st->actid.buf, st->actid.len);
   str_id *kind_id = &st->kind_ids[type_index];
   if (*kind_id == STR_EMPTY) /* interned on first use: a kind name is never empty */
     *kind_id = norm_text(st, kind, strlen(kind));
-  normalize_add_touch(st, touch_id, m->person, campaign, time, *kind_id, channel);
+  normalize_add_touch(st, touch_id, person, campaign, time, *kind_id, channel);
 }
 
 /* The digest kept for GUID gid. A GUID is interned when its row is kept and
@@ -144,20 +144,42 @@ static const struct kept_digest *kept_digest_find(const struct norm_state *st, s
   return lo < st->nact_digests && st->act_digests[lo].guid == gid ? &st->act_digests[lo] : NULL;
 }
 
-/* The Marketo lead an activity's leadId names: by number for a canonical
- * decimal id (u64map.h), else by its interned text. */
-static bool find_mlead(const struct norm_state *st, const char *lead, size_t n, uint32_t *mi) {
+/* The person of the Marketo lead an activity's leadId names: by number for
+ * a canonical decimal id (u64map.h; the dense array holds persons), else by
+ * its interned text. */
+static bool find_mlead_person(const struct norm_state *st, const char *lead, size_t n,
+                              uint32_t *person) {
   uint64_t num, v;
+  uint32_t mi;
   if (u64_canonical_decimal(lead, n, &num)) {
     if (st->mlead_dense.value)
-      return u64dense_get(&st->mlead_dense, num, mi);
+      return u64dense_get(&st->mlead_dense, num, person);
     if (!u64map_get(&st->mlead_nums, num, &v))
       return false;
-    *mi = (uint32_t)v;
+    *person = st->mlead_person[v];
     return true;
   }
   str_id key;
-  return strpool_find(&st->scratch, lead, n, &key) && idmap_get(&st->mlead_by_key, key, mi);
+  if (!strpool_find(&st->scratch, lead, n, &key) || !idmap_get(&st->mlead_by_key, key, &mi))
+    return false;
+  *person = st->mlead_person[mi];
+  return true;
+}
+
+/* Once every Marketo lead is read, activities need only each lead's
+ * person: keep that, as an array by number when the ids are dense, and
+ * release the rows. */
+static void index_mlead_persons(struct norm_state *st) {
+  st->mlead_person = xmalloc((st->nmleads ? st->nmleads : 1) * sizeof(*st->mlead_person));
+  for (size_t i = 0; i < st->nmleads; i++)
+    st->mlead_person[i] = st->mleads[i].person;
+  free(st->mleads);
+  st->mleads = NULL;
+  st->capmleads = 0;
+  if (u64dense_build(&st->mlead_dense, &st->mlead_nums))
+    for (size_t i = 0; i < st->mlead_dense.n; i++)
+      if (st->mlead_dense.value[i] != UINT32_MAX)
+        st->mlead_dense.value[i] = st->mlead_person[st->mlead_dense.value[i]];
 }
 
 /* Starts loading the GUID's and the lead's slots while the row's other
@@ -165,8 +187,8 @@ static bool find_mlead(const struct norm_state *st, const char *lead, size_t n, 
 static void prefetch_keys(const struct norm_state *st, bool numeric_guid, uint64_t guid_num,
                           const char *lead, size_t ln) {
   uint64_t lead_num;
-  if (numeric_guid)
-    u64map_prefetch(&st->guid_nums, guid_num);
+  if (numeric_guid && st->guid_nums.overflow.count)
+    u64map_prefetch(&st->guid_nums.overflow, guid_num);
   if (!u64_canonical_decimal(lead, ln, &lead_num))
     return;
   if (!st->mlead_dense.value)
@@ -185,7 +207,7 @@ static int keep_guid(struct norm_state *st, const char *guid, size_t n, bool num
   uint64_t d64, kept;
   memcpy(&d64, digest, sizeof(d64));
   if (numeric)
-    return u64map_add(&st->guid_nums, num, d64, &kept) ? 0 : kept == d64 ? 1 : -1;
+    return u64window_add(&st->guid_nums, num, d64, &kept) ? 0 : kept == d64 ? 1 : -1;
   /* the pool only grows for a GUID it has not seen: no separate set needed */
   size_t known = st->guids.count;
   str_id gid = strpool_intern(&st->guids, guid, n);
@@ -247,8 +269,8 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
       return;
     }
   }
-  uint32_t mi;
-  if (!find_mlead(st, lead, ln, &mi)) {
+  uint32_t person;
+  if (!find_mlead_person(st, lead, ln, &person)) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "leadId",
                SEV_ERROR, "unknown reference '%s'", lead);
     return;
@@ -267,7 +289,7 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   input_table_keep(t, id + 3);
   if (configured)
-    activity_touch(st, &st->mleads[mi], type_index, date.utc);
+    activity_touch(st, person, type_index, date.utc);
 }
 
 int normalize_ma(struct norm_state *st, struct strbuf *err) {
@@ -281,12 +303,13 @@ int normalize_ma(struct norm_state *st, struct strbuf *err) {
       while ((rc = input_table_next(&t, err)) > 0)
         mlead_row(st, &t);
       norm_log_input(st, "ma_leads");
-      u64dense_build(&st->mlead_dense, &st->mlead_nums);
     }
     input_table_close(&t);
     if (rc < 0)
       return -1;
   }
+  if (!st->check_only)
+    index_mlead_persons(st);
   rc = norm_open_file(st, st->conf->ma_activities, "ma_activities", true, activity_cols,
                       NCOLS(activity_cols), &t, err);
   if (rc <= 0)

@@ -28,6 +28,7 @@ static struct etl_input_opts input_opts(const struct norm_state *st) {
   o.max_expand_ratio = st->conf->max_expand_ratio;
   o.null_is_empty = false; /* the input table reads `null` (after the raw cells) */
   o.row_digests = false;   /* set per input by the table (Marketo files) */
+  o.read_ahead = st->jobs > 1 ? st->jobs - 1 : 0;
   return o;
 }
 

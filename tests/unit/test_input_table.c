@@ -7,8 +7,10 @@
  * files read as one input (per-file headers, lines, sources and counts), row
  * digests by column name, and a file-level fault passed on with its
  * message. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "etl/common/config.h"
 #include "etl/input/input_table.h"
@@ -352,7 +354,7 @@ static void test_row_digest(void) {
   CHECK(memcmp(d[0], d[5], INPUT_DIGEST_LEN) == 0); /* columns in another order */
   close_table(&f);
   /* the same digests when the reader computes them on its parsing thread */
-  struct etl_input_opts o = {UINT64_C(1) << 30, 1000.0, false, true};
+  struct etl_input_opts o = {UINT64_C(1) << 30, 1000.0, false, true, 0};
   struct input_part *p = calloc(2, sizeof(*p));
   for (size_t i = 0; i < 2; i++) {
     p[i].kind = INPUT_PART_READER;
@@ -389,7 +391,94 @@ static void test_row_digest(void) {
   close_table(&f);
 }
 
+/* Files of one input on disk, read with read_ahead = k: "LINE:id;" of every
+ * row, then the table's last status and message, and the sources the log
+ * registered (in order). */
+static void read_files(const char *const *paths, size_t n, unsigned k, struct strbuf *out) {
+  struct fixture f;
+  memset(&f, 0, sizeof(f));
+  etl_config_parse(&f.conf, "/tmp/pipeline.conf", base_conf, strlen(base_conf), &f.err);
+  reject_log_init(&f.log);
+  struct input_part *p = calloc(n, sizeof(*p));
+  for (size_t i = 0; i < n; i++) {
+    p[i].kind = INPUT_PART_FILE;
+    p[i].path = strdup(paths[i]);
+  }
+  struct etl_input_opts o = {UINT64_C(1) << 30, 1000.0, false, false, k};
+  f.open_rc = input_table_open(&f.t, "ma_leads", &f.conf, ma_specs, 3, p, n, true, &o, &f.log,
+                               &f.err);
+  int rc = f.open_rc == 0 ? 1 : f.open_rc;
+  while (rc > 0) {
+    rc = input_table_next(&f.t, &f.err);
+    if (rc > 0) {
+      size_t len;
+      const char *id = input_table_get(&f.t, 0, &len);
+      strbuf_addf(out, "%llu:%s;", (unsigned long long)f.t.rec.line, id);
+    }
+  }
+  strbuf_addf(out, " rc %d: %s |", rc, strbuf_str(&f.err));
+  for (size_t i = 0; i < f.log.ninputs; i++)
+    strbuf_addf(out, " %s", f.log.inputs[i].source);
+  close_table(&f);
+}
+
+/* Reading ahead changes nothing a user sees: the same rows in the same
+ * order, the same files registered, and a file that cannot be opened (or
+ * whose header is bad) fails when its turn comes, after the rows before
+ * it, with the same message. */
+static void test_read_ahead(void) {
+  char dir[] = "/tmp/test_input_table.XXXXXX";
+  if (!mkdtemp(dir)) {
+    CHECK(!"mkdtemp");
+    return;
+  }
+  static const char *const body[] = {"id,email,createdAt\n1,a@x.io,2024-01-01\n2,b@x.io,2024-01-02\n",
+                                     "createdAt,id,email\n2024-02-01,3,c@x.io\n",
+                                     "id,email\n4,d@x.io\n", /* no createdAt */
+                                     "id,email,createdAt\n5,e@x.io,2024-03-01\n"};
+  char paths[5][64];
+  for (size_t i = 0; i < 5; i++)
+    snprintf(paths[i], sizeof(paths[i]), "%s/part%zu.csv", dir, i);
+  for (size_t i = 0; i < 4; i++) {
+    FILE *fp = fopen(paths[i], "w");
+    CHECK(fp != NULL);
+    if (fp) {
+      fputs(body[i], fp);
+      fclose(fp);
+    }
+  }
+  /* part4.csv does not exist */
+  const char *const good[] = {paths[0], paths[1], paths[3]};
+  const char *const missing[] = {paths[0], paths[1], paths[4], paths[3]};
+  const char *const bad_header[] = {paths[0], paths[2], paths[3]};
+  const char *const *sets[] = {good, missing, bad_header};
+  const size_t sizes[] = {3, 4, 3};
+  for (size_t s = 0; s < 3; s++) {
+    struct strbuf want = STRBUF_INIT;
+    read_files(sets[s], sizes[s], 0, &want);
+    for (unsigned k = 1; k <= 4; k++) {
+      struct strbuf got = STRBUF_INIT;
+      read_files(sets[s], sizes[s], k, &got);
+      CHECK_STR(strbuf_str(&got), strbuf_str(&want));
+      strbuf_release(&got);
+    }
+    if (s == 0)
+      CHECK(strstr(strbuf_str(&want), "2:1;3:2;2:3;2:5; rc 0") != NULL);
+    if (s == 1)
+      CHECK(strstr(strbuf_str(&want), "2:1;3:2;2:3; rc -1") != NULL &&
+            strstr(strbuf_str(&want), "part4.csv") != NULL);
+    if (s == 2)
+      CHECK(strstr(strbuf_str(&want), "2:1;3:2; rc -1") != NULL &&
+            strstr(strbuf_str(&want), "createdAt") != NULL);
+    strbuf_release(&want);
+  }
+  for (size_t i = 0; i < 4; i++)
+    remove(paths[i]);
+  rmdir(dir);
+}
+
 int main(void) {
+  test_read_ahead();
   test_several_files();
   test_utf8_repair();
   test_row_digest();
