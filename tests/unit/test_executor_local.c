@@ -219,7 +219,7 @@ static void test_plan_argv(void) {
   p.to = "2024-12-31";
   plan_argv_normalize(&p, &a);
   stage_format_argv(a.argv, &sb);
-  CHECK_STR(sb.buf, "etl-normalize -c pipeline.conf --work /w");
+  CHECK_STR(sb.buf, "etl-normalize -c pipeline.conf --work /w --jobs 3"); /* threads = 3 */
   plan_argv_release(&a);
   strbuf_release(&sb);
 }
