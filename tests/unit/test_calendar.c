@@ -32,5 +32,25 @@ int main(void) {
   CHECK_STR(buf, "2024-06-30T01:01:01Z");
   cal_format_ts(-1, buf);
   CHECK_STR(buf, "1969-12-31T23:59:59Z");
+  /* the digit-by-digit formatting agrees with printf over years 0..9999
+   * (and printf's form is kept past them) */
+  int same = 1;
+  for (int64_t s = -62167219200LL; s < 253402300800LL + 86400LL * 800; s += 86400LL * 97 + 3671) {
+    int64_t day = cal_day_of(s), rem = s - day * 86400, y;
+    int m, d;
+    cal_civil_from_days(day, &y, &m, &d);
+    char want[96], want_d[64], got_d[16];
+    snprintf(want, sizeof(want), "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
+             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+    snprintf(want_d, sizeof(want_d), "%04lld-%02d-%02d", (long long)y, m, d);
+    cal_format_ts(s, buf);
+    cal_format_date(day, got_d);
+    same &= strncmp(buf, want, 31) == 0 && strncmp(got_d, want_d, 15) == 0;
+  }
+  CHECK(same);
+  cal_format_date(cal_days_from_civil(10000, 1, 1), buf);
+  CHECK_STR(buf, "10000-01-01");
+  cal_format_ts(-62167219200LL - 1, buf); /* the second before year 0 */
+  CHECK_STR(buf, "-001-12-31T23:59:59Z");
   return check_exit();
 }

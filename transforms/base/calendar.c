@@ -48,10 +48,33 @@ int64_t cal_day_of(int64_t secs) {
   return d;
 }
 
+/* Two digits of v (0..99) at p. */
+static void put2(char *p, int v) {
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DD" at p (no NUL) for a year 0..9999: the tables print a date
+ * or a time per credit row, millions of them, where snprintf's format
+ * parsing was a tenth of etl-attribute. */
+static void put_date(char *p, int64_t y, int m, int d) {
+  put2(p, (int)(y / 100));
+  put2(p + 2, (int)(y % 100));
+  p[4] = '-';
+  put2(p + 5, m);
+  p[7] = '-';
+  put2(p + 8, d);
+}
+
 void cal_format_date(int64_t days, char out[16]) {
   int64_t y;
   int m, d;
   cal_civil_from_days(days, &y, &m, &d);
+  if (y >= 0 && y <= 9999) {
+    put_date(out, y, m, d);
+    out[10] = '\0';
+    return;
+  }
   char tmp[64]; /* wide enough for any year, so no truncation warning */
   snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02d", (long long)y, m, d);
   snprintf(out, 16, "%.15s", tmp);
@@ -63,6 +86,18 @@ void cal_format_ts(int64_t secs, char out[32]) {
   int64_t y;
   int m, d;
   cal_civil_from_days(day, &y, &m, &d);
+  if (y >= 0 && y <= 9999) {
+    put_date(out, y, m, d);
+    out[10] = 'T';
+    put2(out + 11, (int)(rem / 3600));
+    out[13] = ':';
+    put2(out + 14, (int)(rem / 60 % 60));
+    out[16] = ':';
+    put2(out + 17, (int)(rem % 60));
+    out[19] = 'Z';
+    out[20] = '\0';
+    return;
+  }
   char tmp[96];
   snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
            (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
