@@ -259,6 +259,50 @@ void groups_build(struct groups *g, const struct dataset *ds) {
   channel_groups(g, ds);
 }
 
+/* The rank of name among g's channels, or -1 when it is not one. */
+static long named_rank(const struct groups *g, const char *name) {
+  uint32_t r = rank_of(g, name);
+  return r < g->nchannels && strcmp(g->chan_names[r], name) == 0 ? (long)r : -1;
+}
+
+int groups_build_named(struct groups *g, const struct dataset *ds, const char *const *names,
+                       size_t n) {
+  memset(g, 0, sizeof(*g));
+  campaign_groups(g, ds);
+  g->nchannels = n;
+  g->chan_names = xreallocarray(NULL, n ? n : 1, sizeof(*g->chan_names));
+  memcpy(g->chan_names, names, n * sizeof(*names));
+  g->touch_chan = xreallocarray(NULL, ds->ntouches ? ds->ntouches : 1, sizeof(uint32_t));
+  g->camp_chan = xreallocarray(NULL, ds->ncampaigns ? ds->ncampaigns : 1, sizeof(uint32_t));
+  g->cost_chan = xreallocarray(NULL, ds->ncosts ? ds->ncosts : 1, sizeof(uint32_t));
+  long r, u = named_rank(g, GROUP_UNATTRIBUTED);
+  int rc = u < 0 ? -1 : 0;
+  g->chan_unattributed = (uint32_t)(u < 0 ? 0 : u);
+  for (size_t i = 1; i < n; i++)
+    if (strcmp(names[i - 1], names[i]) >= 0)
+      rc = -1;
+  for (size_t t = 0; rc == 0 && t < ds->ntouches; t++)
+    if ((r = named_rank(g, ds_str(ds, ds->touches[t].channel))) < 0)
+      rc = -1;
+    else
+      g->touch_chan[t] = (uint32_t)r;
+  for (size_t c = 0; rc == 0 && c < ds->ncampaigns; c++)
+    if ((r = named_rank(g, ds_str(ds, ds->campaigns[c].channel))) < 0)
+      rc = -1;
+    else
+      g->camp_chan[c] = (uint32_t)r;
+  for (size_t i = 0; rc == 0 && i < ds->ncosts; i++) {
+    const struct ds_cost *k = &ds->costs[i];
+    if (k->campaign != DS_NONE)
+      g->cost_chan[i] = g->camp_chan[k->campaign];
+    else if ((r = named_rank(g, ds_str(ds, k->channel))) < 0)
+      rc = -1;
+    else
+      g->cost_chan[i] = (uint32_t)r;
+  }
+  return rc;
+}
+
 void groups_release(struct groups *g) {
   free(g->camp_rank);
   free(g->camp_group);

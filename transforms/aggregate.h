@@ -74,6 +74,13 @@ struct groups {
   uint32_t *cost_chan;  /* per cost row (campaign rows: the campaign's) */
 };
 void groups_build(struct groups *g, const struct dataset *ds);
+/* As groups_build, but with the channel groups names[0..n) (bytewise
+ * sorted, unique, "(unattributed)" among them; borrowed: they must outlive
+ * g) instead of ds's own: a shard reading its part of the data set
+ * (partition.h) gets the ranks of the whole. Returns 0, or -1 when names
+ * are not sorted or lack a channel of ds (g must still be released). */
+int groups_build_named(struct groups *g, const struct dataset *ds, const char *const *names,
+                       size_t n);
 void groups_release(struct groups *g);
 
 /* --- Sparse sums ------------------------------------------------------- */

@@ -13,7 +13,7 @@
 #include "transforms/link.h"
 #include "transforms/values.h"
 
-enum loaded { L_CFG = 1, L_DS = 2, L_RANGE = 4, L_GROUPS = 8, L_BASE = 16 };
+enum loaded { L_CFG = 1, L_DS = 2, L_RANGE = 4, L_GROUPS = 8, L_BASE = 16, L_PART = 32 };
 
 /* --from/--to: a date alone. */
 static int parse_day(const char *opt, const char *s, int32_t *day) {
@@ -50,10 +50,10 @@ static int load_settings(struct attr_setup *s, const struct attr_args *a) {
   return -1;
 }
 
-static int load_dataset(struct attr_setup *s, const struct attr_args *a) {
+static int load_dataset(struct attr_setup *s, const char *path) {
   struct strbuf err = STRBUF_INIT;
   const char *why;
-  if (dataset_read(&s->ds, a->dataset, &err) != 0) {
+  if (dataset_read(&s->ds, path, &err) != 0) {
     prog_error("%s", strbuf_str(&err));
     strbuf_release(&err);
     return ETL_EXIT_DATA;
@@ -61,7 +61,51 @@ static int load_dataset(struct attr_setup *s, const struct attr_args *a) {
   s->loaded |= L_DS;
   strbuf_release(&err);
   if (link_check(&s->ds, &why) != 0) {
-    prog_error("%s: %s", a->dataset, why);
+    prog_error("%s: %s", path, why);
+    return ETL_EXIT_DATA;
+  }
+  return -1;
+}
+
+/* True when part meta m was cut from this run's data set for this shard. */
+static bool part_matches(const struct attr_setup *s, const struct attr_args *a,
+                         const struct part_meta *m) {
+  return m->shard == a->shard && m->nshards == a->nshards && m->as_of == s->as_of &&
+         m->config_tag == shard_config_tag(&s->cfg) && m->part_nopps == s->ds.nopps &&
+         m->part_ntouches == s->ds.ntouches && m->ncampaigns == s->ds.ncampaigns &&
+         m->first_day <= m->last_day;
+}
+
+/* With --parts: the part's data set and what it records of the whole. */
+static int load_part(struct attr_setup *s, const struct attr_args *a) {
+  struct strbuf err = STRBUF_INIT;
+  char *ds_path = part_path(a->parts, a->shard, PART_DATASET);
+  char *meta_path = part_path(a->parts, a->shard, PART_META);
+  int rc = load_dataset(s, ds_path);
+  if (rc < 0) {
+    s->loaded |= L_PART;
+    if (part_meta_read(meta_path, &s->part, &err) != 0) {
+      prog_error("%s", strbuf_str(&err));
+      rc = ETL_EXIT_DATA;
+    } else if (!part_matches(s, a, &s->part)) {
+      prog_error("%s: cut for another run or shard (shard %u/%u)", meta_path, s->part.shard,
+                 s->part.nshards);
+      rc = ETL_EXIT_DATA;
+    }
+  }
+  strbuf_release(&err);
+  free(ds_path);
+  free(meta_path);
+  return rc;
+}
+
+/* The range and groups of the whole data set, as the part records them. */
+static int part_range_groups(struct attr_setup *s, const struct attr_args *a) {
+  struct period_cfg pc = {s->cfg.period, s->cfg.fiscal_year_start_month};
+  range_build(&s->range, &pc, s->part.first_day, s->part.last_day);
+  s->loaded |= L_RANGE | L_GROUPS;
+  if (groups_build_named(&s->groups, &s->ds, s->part.names, s->part.nchan) != 0) {
+    prog_error("%s/%u: the part's channels are not those it records", a->parts, a->shard);
     return ETL_EXIT_DATA;
   }
   return -1;
@@ -70,7 +114,11 @@ static int load_dataset(struct attr_setup *s, const struct attr_args *a) {
 int attr_setup_load(struct attr_setup *s, const struct attr_args *a) {
   int rc;
   memset(s, 0, sizeof(*s));
-  if ((rc = load_settings(s, a)) >= 0 || (rc = load_dataset(s, a)) >= 0)
+  if ((rc = load_settings(s, a)) >= 0)
+    return rc;
+  if (a->parts)
+    return (rc = load_part(s, a)) >= 0 ? rc : part_range_groups(s, a);
+  if ((rc = load_dataset(s, a->dataset)) >= 0)
     return rc;
   struct period_cfg pc = {s->cfg.period, s->cfg.fiscal_year_start_month};
   if (range_resolve(&s->range, &s->ds, &pc, s->as_of, s->from, s->to) != 0)
@@ -94,6 +142,8 @@ void attr_setup_release(struct attr_setup *s) {
     range_release(&s->range);
   if (s->loaded & L_DS)
     dataset_release(&s->ds);
+  if (s->loaded & L_PART)
+    part_meta_release(&s->part);
   if (s->loaded & L_CFG)
     etl_config_release(&s->cfg);
   s->loaded = 0;
@@ -109,6 +159,12 @@ void attr_setup_header(const struct attr_setup *s, unsigned i, unsigned n,
   hdr->ntouches = s->ds.ntouches;
   hdr->ncampaigns = s->ds.ncampaigns;
   hdr->npersons = s->ds.npersons;
+  if (s->loaded & L_PART) {
+    hdr->nopps = s->part.nopps;
+    hdr->ntouches = s->part.ntouches;
+    hdr->ncampaigns = s->part.ncampaigns;
+    hdr->npersons = s->part.npersons;
+  }
   hdr->config_tag = shard_config_tag(&s->cfg);
   hdr->as_of = s->as_of;
   range_name(&s->range, hdr->range);
@@ -167,6 +223,6 @@ int attr_parse_options(int argc, char **argv, const struct option *longopts,
 }
 
 struct attr_args attr_cli_args(const struct attr_cli *o, bool base_sums) {
-  struct attr_args a = {o->config, o->dataset, o->as_of, o->from, o->to, base_sums};
+  struct attr_args a = {o->config, o->dataset, o->as_of, o->from, o->to, base_sums, NULL, 0, 0};
   return a;
 }

@@ -17,6 +17,7 @@
 
 #include "etl/common/config.h"
 #include "etl/common/exitcodes.h"
+#include "etl/attribute/part_file.h"
 #include "etl/attribute/shard.h"
 #include "transforms/aggregate.h"
 #include "transforms/dataset.h"
@@ -25,6 +26,10 @@
 struct attr_args {
   const char *config, *dataset, *as_of, *from, *to;
   bool base_sums; /* build base (etl-attribute unsharded, etl-merge) */
+  /* etl-attribute --parts: read part `shard` of `nshards` under parts
+   * (etl/attribute/part_file.h) instead of dataset; NULL otherwise. */
+  const char *parts;
+  unsigned shard, nshards;
 };
 
 /* The options both programs take, parsed in one place. */
@@ -85,15 +90,20 @@ struct attr_setup {
   struct base_sums base;
   int64_t as_of;
   int32_t from, to; /* DS_NO_DAY when not given */
+  struct part_meta part; /* with attr_args.parts: what the part says of the whole */
   unsigned loaded;  /* internal: what release must free */
 };
 
-/* Loads and builds everything above into s (zeroed by this call). Release
+/* Loads and builds everything above into s (zeroed by this call). With
+ * a->parts, ds is the part, and range and groups are those of the whole
+ * data set as the part records them (a part cut for another shard, as_of
+ * or models is refused). Release
  * s with attr_setup_release whatever it returns. */
 int attr_setup_load(struct attr_setup *s, const struct attr_args *a);
 void attr_setup_release(struct attr_setup *s);
 
-/* The header of shard i of n of this run (etl/attribute/shard.h). */
+/* The header of shard i of n of this run (etl/attribute/shard.h); with a
+ * part, the counts are the whole data set's. */
 void attr_setup_header(const struct attr_setup *s, unsigned i, unsigned n,
                        struct shard_header *hdr);
 

@@ -182,10 +182,15 @@ static void each_credit(const struct tables_input *in, const struct attr_ctx *ct
     attribute_opp(ctx, md, op, s, &oc);
     for (size_t i = 0; i < oc.k; i++) {
       credit_rec_make(&oc, op, i, &r);
-      if (sink->csv)
+      if (sink->csv) {
         credit_row(sink->csv, ds, sink->model, &r);
-      else
+      } else {
+        if (in->opp_whole)
+          r.opp = in->opp_whole[r.opp];
+        if (in->touch_whole && r.touch != DS_NONE)
+          r.touch = in->touch_whole[r.touch];
         shard_out_credit(sink->part, &r);
+      }
       sink->n++;
     }
   }

@@ -35,6 +35,10 @@ struct tables_input {
   unsigned jobs;        /* >= 1 */
   const struct dd_fit *fit; /* the run's fit (slots = g's channel ranks) when
                                the models hold markov or shapley, else NULL */
+  /* A shard reading its part of the data set (part_file.h): per part
+   * opportunity / touch, its whole index, which the partial's credit
+   * records name; NULL when ds is the whole data set. */
+  const uint32_t *opp_whole, *touch_whole;
 };
 
 #define TABLE_BY_CAMPAIGN "attribution_by_campaign.csv"

@@ -26,6 +26,8 @@ static const char usage_text[] =
     "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
     "       " PROG " -c CONF --dataset FILE --shard I/N --partial DIR --as-of TS\n"
     "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
+    "       " PROG " -c CONF --parts DIR --shard I/N --partial DIR --as-of TS\n"
+    "                     [--from DATE] [--to DATE] [--jobs N] [--range-file FILE]\n"
     "       " PROG " --help | --version\n"
     "\n"
     "Links people and touches to opportunities, applies every model of the\n"
@@ -39,16 +41,21 @@ static const char usage_text[] =
     "[I*n/N, (I+1)*n/N) of the n in the data set (sorted by id), with every\n"
     "touch that counts for them; the partial results go into the --partial DIR\n"
     "for etl-merge, which writes the tables.\n"
+    "With --parts, shard I reads only its part of the data set, DIR/I,\n"
+    "written by etl-partition (and the data-driven fit etl-partition learned\n"
+    "from the whole data set) instead of --dataset.\n"
     "\n"
     ATTR_SHARED_HELP
     "  --jobs N             threads for the models (1-256, default 1)\n"
     "  --shard I/N          compute shard I of N (0 <= I < N <= 1000)\n"
     "  --partial DIR        where a shard writes its partial results\n"
+    "  --parts DIR          read the shard's part of the data set from DIR\n"
     ATTR_COMMON_HELP(PROG);
 
 struct options {
   struct attr_cli cli;
   const char *partial;
+  const char *parts; /* --parts, NULL when not given */
   unsigned jobs;
   bool sharded;
   unsigned shard, nshards;
@@ -67,8 +74,12 @@ struct state {
 
 /* The combinations of --out, --shard and --partial. */
 static int check_outputs(const struct options *o) {
-  if (!o->cli.config || !o->cli.dataset || !o->cli.as_of)
-    return usage_error("-c, --dataset and --as-of are required");
+  if (!o->cli.config || !(o->cli.dataset || o->parts) || !o->cli.as_of)
+    return usage_error("-c, --dataset (or --parts) and --as-of are required");
+  if (o->cli.dataset && o->parts)
+    return usage_error("--dataset and --parts exclude each other");
+  if (o->parts && !o->sharded)
+    return usage_error("--parts needs --shard and --partial");
   if (o->sharded != (o->partial != NULL))
     return usage_error("--shard and --partial go together");
   if (o->sharded && o->cli.out)
@@ -78,12 +89,13 @@ static int check_outputs(const struct options *o) {
   return -1;
 }
 
-enum { O_JOBS = ATTR_OPT_OWN, O_SHARD, O_PARTIAL };
+enum { O_JOBS = ATTR_OPT_OWN, O_SHARD, O_PARTIAL, O_PARTS };
 
 /* The shared options, this program's own, the common ones. */
 static const struct option longopts[] = {
     ATTR_SHARED_LONGOPTS, {"jobs", required_argument, NULL, O_JOBS},
     {"shard", required_argument, NULL, O_SHARD}, {"partial", required_argument, NULL, O_PARTIAL},
+    {"parts", required_argument, NULL, O_PARTS},
     PROG_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 
 static int own_option(int c, const char *arg, void *ctx) {
@@ -92,6 +104,8 @@ static int own_option(int c, const char *arg, void *ctx) {
   int rc = PROG_CONTINUE;
   if (c == O_PARTIAL) {
     o->partial = arg;
+  } else if (c == O_PARTS) {
+    o->parts = arg;
   } else if (c == O_JOBS) {
     if ((rc = prog_count_option("--jobs", arg, 1, PROG_MAX_JOBS, &jobs)) == PROG_CONTINUE)
       o->jobs = (unsigned)jobs;
@@ -122,18 +136,33 @@ static void restrict_to_shard(struct state *st) {
 
 /* The opportunities to link: the covered ones and, for the fit of the
  * data-driven models, every closed one (contract §4.1: journeys come from
- * all the data, not only the range or the shard). Caller frees. */
+ * all the data, not only the range or the shard), unless the fit comes
+ * with the part. Caller frees. */
 static uint8_t *link_selection(const struct state *st) {
   const struct dataset *ds = &st->su.ds;
+  bool fit_here = st->fitted && !st->opt.parts;
   uint8_t *select = xcalloc(ds->nopps ? ds->nopps : 1, 1);
   for (size_t o = 0; o < ds->nopps; o++)
-    select[o] = st->cover[o] || (st->fitted && (ds->opps[o].flags & DS_OPP_CLOSED));
+    select[o] = st->cover[o] || (fit_here && (ds->opps[o].flags & DS_OPP_CLOSED));
   return select;
 }
 
+/* With --parts: the fit etl-partition learned from the whole data set. */
+static int read_part_fit(struct state *st) {
+  struct strbuf err = STRBUF_INIT;
+  int rc = -1;
+  if (shard_fit_read(st->opt.parts, st->su.groups.nchannels, &st->fit, &err) != 0) {
+    prog_error("%s", strbuf_str(&err));
+    rc = ETL_EXIT_DATA;
+  }
+  strbuf_release(&err);
+  return rc;
+}
+
 /* Links the opportunities and, with markov or shapley, learns their fit
- * (logged with --verbose: the journeys and how long the fit took). */
-static void link_and_fit(struct state *st) {
+ * (logged with --verbose: the journeys and how long the fit took) or,
+ * with --parts, reads it. -1 to go on, or the exit code. */
+static int link_and_fit(struct state *st) {
   struct attr_setup *su = &st->su;
   st->fitted = model_fit_wanted(&su->cfg);
   uint8_t *select = link_selection(st);
@@ -141,13 +170,16 @@ static void link_and_fit(struct state *st) {
                 select);
   free(select);
   if (!st->fitted)
-    return;
+    return -1;
+  if (st->opt.parts)
+    return read_part_fit(st);
   double t0 = stage_log_seconds();
   dd_fit_build(&st->fit, &su->ds, &st->lk, su->groups.touch_chan, su->groups.nchannels,
                su->as_of, su->cfg.account_based);
   prog_verbose("data-driven fit: %llu journeys, %llu converting, p = %.6f, %.3f s",
                (unsigned long long)st->fit.njourneys, (unsigned long long)st->fit.nconv,
                st->fit.p, stage_log_seconds() - t0);
+  return -1;
 }
 
 static int write_outputs(struct state *st, const struct tables_input *in, uint64_t *rows) {
@@ -181,11 +213,13 @@ static int run(struct state *st) {
   if ((rc = attr_make_dir(dir)) >= 0)
     return rc;
   st->cover = coverage_build(&su->ds, &su->range);
-  if (st->opt.sharded)
+  if (st->opt.sharded && !st->opt.parts) /* a part holds only the shard's */
     restrict_to_shard(st);
-  link_and_fit(st);
+  if ((rc = link_and_fit(st)) >= 0)
+    return rc;
   struct tables_input in = {&su->cfg,   &su->ds,   &st->lk,      &su->groups, &su->range,
-                            &su->base,  st->cover, st->opt.jobs, st->fitted ? &st->fit : NULL};
+                            &su->base,  st->cover, st->opt.jobs, st->fitted ? &st->fit : NULL,
+                            su->part.opp,           su->part.touch};
   if ((rc = write_outputs(st, &in, &rows)) >= 0)
     return rc;
   if (st->opt.cli.range_file && (rc = attr_write_range_file(st->opt.cli.range_file, &su->range)) >= 0)
@@ -211,6 +245,9 @@ int main(int argc, char **argv) {
   if ((rc = parse_args(argc, argv, &st.opt)) >= 0)
     return rc;
   struct attr_args a = attr_cli_args(&st.opt.cli, !st.opt.sharded);
+  a.parts = st.opt.parts;
+  a.shard = st.opt.shard;
+  a.nshards = st.opt.nshards;
   if ((rc = attr_setup_load(&st.su, &a)) < 0)
     rc = run(&st);
   linkage_release(&st.lk);

@@ -85,7 +85,7 @@ static int run(const struct options *o, struct attr_setup *su) {
     return rc;
   attr_setup_header(su, 0, o->nshards, &hdr);
   struct tables_input in = {&su->cfg,   &su->ds,   NULL, &su->groups, &su->range,
-                            &su->base, NULL,      1,    NULL};
+                            &su->base, NULL,      1,    NULL, NULL, NULL};
   uint64_t opp_rows;
   if (tables_merge(&in, &hdr, o->partials, o->cli.out, &rows, &err) != 0 ||
       opportunities_table_write(&su->cfg, &su->ds, &su->range, su->as_of, o->cli.out,

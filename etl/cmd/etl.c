@@ -45,6 +45,7 @@
 #define NORMALIZE PLAN_NORMALIZE
 #define ATTRIBUTE PLAN_ATTRIBUTE
 #define MERGE PLAN_MERGE
+#define PARTITION PLAN_PARTITION
 #define REPORT PLAN_REPORT
 #define MANIFEST_NAME "manifest.json"
 
@@ -320,8 +321,8 @@ static int run_planned(struct driver *d, const char *name,
   return rc;
 }
 
-/* Local executor: the shard tasks (up to --jobs at once), then etl-merge
- * into the stage folder. */
+/* Local executor: etl-partition, the shard tasks (up to --jobs at once),
+ * then etl-merge into the stage folder. */
 static int run_local_shards(struct driver *d) {
   struct exec_plan p;
   double seconds;
@@ -331,7 +332,10 @@ static int run_local_shards(struct driver *d) {
     error("%s", strbuf_str(&d->err));
     return ETL_EXIT_IO;
   }
-  int rc = local_run_shards(&p, d->opt.jobs ? (unsigned)d->opt.jobs : 1, &d->sig, &seconds);
+  int rc = run_planned(d, PARTITION, plan_argv_partition);
+  if (rc || (rc = interrupted(d)))
+    return rc;
+  rc = local_run_shards(&p, d->opt.jobs ? (unsigned)d->opt.jobs : 1, &d->sig, &seconds);
   if (d->sig.caught)
     return ETL_EXIT_SIGNAL_BASE + d->sig.caught;
   if (rc)
@@ -377,7 +381,7 @@ static char *absolute(const char *what, const char *path) {
   return abs;
 }
 
-/* Slurm executor: all three stages as batch jobs over the run folder,
+/* Slurm executor: all the stages as batch jobs over the run folder,
  * then the tables copied into the stage folder. A failed run keeps the
  * run folder for its logs. */
 static int run_slurm(struct driver *d) {
@@ -408,6 +412,8 @@ static int run_slurm(struct driver *d) {
   }
   if (rc == 0) {
     manifest_add_stage(&d->manifest, NORMALIZE, t.normalize);
+    if (plan_partitioned(&p))
+      manifest_add_stage(&d->manifest, PARTITION, t.partition);
     manifest_add_stage(&d->manifest, ATTRIBUTE, t.attribute);
     manifest_add_stage(&d->manifest, MERGE, t.merge);
     rc = copy_tables(d, tables);

@@ -61,13 +61,34 @@ void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a) {
   }
 }
 
+bool plan_partitioned(const struct exec_plan *p) { return p->nshards > 1; }
+
+void plan_argv_partition(const struct exec_plan *p, struct plan_argv *a) {
+  memset(a, 0, sizeof(*a));
+  plan_argv_add(a, PLAN_PARTITION, false);
+  plan_argv_add(a, "-c", false);
+  plan_argv_add(a, p->config, false);
+  plan_argv_add(a, "--dataset", false);
+  add_owned(a, plan_work_path(p, "dataset.bin"));
+  plan_argv_add(a, "--shards", false);
+  add_owned(a, xasprintf("%u", p->nshards));
+  plan_argv_add(a, "--out", false);
+  add_owned(a, plan_work_path(p, "parts"));
+  add_range(p, a);
+}
+
 void plan_argv_attribute(const struct exec_plan *p, struct plan_argv *a) {
   memset(a, 0, sizeof(*a));
   plan_argv_add(a, PLAN_ATTRIBUTE, false);
   plan_argv_add(a, "-c", false);
   plan_argv_add(a, p->config, false);
-  plan_argv_add(a, "--dataset", false);
-  add_owned(a, plan_work_path(p, "dataset.bin"));
+  if (plan_partitioned(p)) {
+    plan_argv_add(a, "--parts", false);
+    add_owned(a, plan_work_path(p, "parts"));
+  } else {
+    plan_argv_add(a, "--dataset", false);
+    add_owned(a, plan_work_path(p, "dataset.bin"));
+  }
   add_range(p, a);
   if (p->threads) {
     plan_argv_add(a, "--jobs", false);

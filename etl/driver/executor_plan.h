@@ -2,13 +2,17 @@
  * cluster", docs/architecture.md): etl-normalize into the run's work
  * folder, then either etl-attribute into the tables folder, or
  * etl-attribute once per shard (`--shard I/N --partial WORK/shards/I`) and
- * etl-merge into the tables folder. The driver's own runs, the local
+ * etl-merge into the tables folder. With more than one shard, etl-partition
+ * first cuts the data set into one part per shard (WORK/parts/I, and the
+ * data-driven fit WORK/parts/fit.bin) and each shard reads only its part
+ * (`--parts WORK/parts`; docs/scale-out.md). The driver's own runs, the local
  * executor (executor_local.h) and the Slurm executor (executor_slurm.h)
  * share this description and build every stage's command line here, so
  * all of them run exactly the same stages.
  *
  * Work folder layout:
  *   dataset.bin rejects.csv inputs.tsv   etl-normalize
+ *   parts/<I>/, parts/fit.bin            etl-partition: shard I's part
  *   shards/<I>/                          partial results of shard I
  *   range                                the range name (etl-merge)
  *   slurm/<stage>.sh                     Slurm: the job scripts
@@ -25,6 +29,7 @@
 #define PLAN_NORMALIZE "etl-normalize"
 #define PLAN_ATTRIBUTE "etl-attribute"
 #define PLAN_MERGE "etl-merge"
+#define PLAN_PARTITION "etl-partition"
 #define PLAN_REPORT "etl-report"
 
 /* Borrowed strings, all owned by the caller. */
@@ -50,8 +55,14 @@ struct plan_argv {
 
 /* etl-normalize -c CONF --work WORK [--jobs T] (T > 1) */
 void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a);
-/* etl-attribute -c CONF --dataset WORK/dataset.bin --as-of TS [--from D]
- * [--to D] [--jobs T]; the Slurm script appends --shard and --partial. */
+/* True when the shards read parts (more than one shard). */
+bool plan_partitioned(const struct exec_plan *p);
+/* etl-partition -c CONF --dataset WORK/dataset.bin --shards N --out
+ * WORK/parts --as-of TS [--from D] [--to D] */
+void plan_argv_partition(const struct exec_plan *p, struct plan_argv *a);
+/* etl-attribute -c CONF --dataset WORK/dataset.bin (plan_partitioned:
+ * --parts WORK/parts) --as-of TS [--from D] [--to D] [--jobs T]; the Slurm
+ * script appends --shard and --partial. */
 void plan_argv_attribute(const struct exec_plan *p, struct plan_argv *a);
 /* The unsharded run: plan_argv_attribute's line, then --out TABLES
  * --range-file WORK/range. */

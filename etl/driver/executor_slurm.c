@@ -24,6 +24,7 @@
 #define QUERY_FAIL_LIMIT 120 /* failed squeue calls in a row before giving up */
 #define LOG_RELAY_MAX (64 * 1024)
 #define TASK_MAX 1000000UL
+#define SLURM_JOBS_MAX 4
 
 /* --- Pure pieces ------------------------------------------------------------ */
 
@@ -156,7 +157,8 @@ struct slurm_state {
   const struct exec_plan *p;
   const struct slurm_opts *o;
   struct stage_signals *sig;
-  struct slurm_job jobs[3];
+  struct slurm_job jobs[SLURM_JOBS_MAX];
+  size_t njobs; /* 3, or 4 with etl-partition (plan_partitioned) */
   unsigned query_failures;
 };
 
@@ -469,10 +471,10 @@ static int report_failures(const struct slurm_state *s, const struct slurm_job *
 
 /* scancel every job submitted (finished ones are ignored by Slurm). */
 static void cancel_all(struct slurm_state *s) {
-  const char *argv[6] = {"scancel"};
+  const char *argv[SLURM_JOBS_MAX + 2] = {"scancel"};
   struct strbuf ids = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT;
   size_t n = 1;
-  for (size_t i = 0; i < 3; i++) {
+  for (size_t i = 0; i < s->njobs; i++) {
     if (!s->jobs[i].submitted)
       continue;
     argv[n++] = s->jobs[i].id;
@@ -488,17 +490,24 @@ static void cancel_all(struct slurm_state *s) {
   strbuf_release(&err);
 }
 
+/* The command line of job j (its stage). */
+static void job_argv(const struct slurm_state *s, const struct slurm_job *j, struct plan_argv *a) {
+  if (!strcmp(j->stage, PLAN_NORMALIZE))
+    plan_argv_normalize(s->p, a);
+  else if (!strcmp(j->stage, PLAN_PARTITION))
+    plan_argv_partition(s->p, a);
+  else if (!strcmp(j->stage, PLAN_ATTRIBUTE))
+    plan_argv_attribute(s->p, a);
+  else
+    plan_argv_merge(s->p, a);
+}
+
 static int submit_all(struct slurm_state *s) {
   struct plan_argv a;
   const char *after = NULL;
-  for (size_t i = 0; i < 3; i++) {
+  for (size_t i = 0; i < s->njobs; i++) {
     struct slurm_job *j = &s->jobs[i];
-    if (i == 0)
-      plan_argv_normalize(s->p, &a);
-    else if (i == 1)
-      plan_argv_attribute(s->p, &a);
-    else
-      plan_argv_merge(s->p, &a);
+    job_argv(s, j, &a);
     int rc = submit(s, j, &a, after);
     plan_argv_release(&a);
     if (rc < 0)
@@ -529,39 +538,54 @@ static int wait_job(struct slurm_state *s, struct slurm_job *j) {
 }
 
 static void jobs_init(struct slurm_state *s) {
-  static const char *const stages[3] = {PLAN_NORMALIZE, PLAN_ATTRIBUTE, PLAN_MERGE};
-  for (size_t i = 0; i < 3; i++) {
+  static const char *const plain[] = {PLAN_NORMALIZE, PLAN_ATTRIBUTE, PLAN_MERGE};
+  static const char *const parted[] = {PLAN_NORMALIZE, PLAN_PARTITION, PLAN_ATTRIBUTE,
+                                       PLAN_MERGE};
+  bool cut = plan_partitioned(s->p);
+  s->njobs = cut ? 4 : 3;
+  for (size_t i = 0; i < s->njobs; i++) {
     struct slurm_job *j = &s->jobs[i];
     memset(j, 0, sizeof(*j));
-    j->stage = stages[i];
-    j->array = i == 1;
+    j->stage = cut ? parted[i] : plain[i];
+    j->array = !strcmp(j->stage, PLAN_ATTRIBUTE);
     j->ntasks = j->array ? s->p->nshards : 1;
     j->tasks = xcalloc(j->ntasks, sizeof(struct slurm_task));
   }
 }
 
+/* The field of t holding stage's seconds. */
+static double *stage_seconds(struct slurm_times *t, const char *stage) {
+  if (!strcmp(stage, PLAN_NORMALIZE))
+    return &t->normalize;
+  if (!strcmp(stage, PLAN_PARTITION))
+    return &t->partition;
+  if (!strcmp(stage, PLAN_ATTRIBUTE))
+    return &t->attribute;
+  return &t->merge;
+}
+
 int slurm_run(const struct exec_plan *p, const struct slurm_opts *o, struct stage_signals *sig,
               struct slurm_times *t) {
-  struct slurm_state s = {p, o, sig, {{0}}, 0};
-  double *secs[3] = {&t->normalize, &t->attribute, &t->merge};
+  struct slurm_state s = {p, o, sig, {{0}}, 0, 0};
   double mark = stage_log_seconds();
   int rc;
   memset(t, 0, sizeof(*t));
   jobs_init(&s);
   rc = submit_all(&s);
-  for (size_t i = 0; rc == 0 && i < 3; i++) {
+  for (size_t i = 0; rc == 0 && i < s.njobs; i++) {
     rc = wait_job(&s, &s.jobs[i]);
     if (rc != 0)
       break;
     relay_logs(&s, &s.jobs[i]);
     double now = stage_log_seconds();
-    *secs[i] = now - mark;
+    double *secs = stage_seconds(t, s.jobs[i].stage);
+    *secs = now - mark;
     mark = now;
-    prog_info("%s done in %.2f s (slurm job %s)", s.jobs[i].stage, *secs[i], s.jobs[i].id);
+    prog_info("%s done in %.2f s (slurm job %s)", s.jobs[i].stage, *secs, s.jobs[i].id);
   }
   if (rc != 0)
     cancel_all(&s);
-  for (size_t i = 0; i < 3; i++)
+  for (size_t i = 0; i < s.njobs; i++)
     free(s.jobs[i].tasks);
   return rc;
 }

@@ -1,7 +1,7 @@
 /* The Slurm executor of a sharded run (README "Running on a cluster"):
- * etl-normalize, the etl-attribute shards and etl-merge as three batch jobs
- * chained with afterok dependencies, the shards as one job array
- * (--array=0-(N-1)), all over the run's work folder, which must be on a
+ * etl-normalize, etl-partition (with more than one shard), the
+ * etl-attribute shards and etl-merge as batch jobs chained with afterok
+ * dependencies, the shards as one job array (--array=0-(N-1)), all over the run's work folder, which must be on a
  * file system every node shares, as must the stage programs and the inputs.
  *
  * Each job runs a small /bin/sh script (WORK/slurm/<stage>.sh) that runs
@@ -33,10 +33,10 @@ struct slurm_opts {
 
 /* Wall seconds of each stage as the driver saw them (queueing included). */
 struct slurm_times {
-  double normalize, attribute, merge;
+  double normalize, partition, attribute, merge; /* partition: 0 when not run */
 };
 
-/* Submits the three jobs and waits for them. p->work must exist; p->tables
+/* Submits the jobs and waits for them. p->work must exist; p->tables
  * is written by etl-merge. Returns 0 with *t when every task succeeded;
  * otherwise the exit code, the messages printed: a failed task's status
  * (or 128+N for a task Slurm ended with a signal, 1 when none is known), 2

@@ -28,8 +28,39 @@ void failed_runs_stamp(long long utc, char buf[17]) {
 static bool visible(const char *name) { return name[0] != '.'; }
 static bool temporary(const char *name) { return !strncmp(name, TMP_PREFIX, strlen(TMP_PREFIX)); }
 
-static int by_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+/* The run number of name within its stamp: 1 for "STAMP", k for
+ * "STAMP-k"; *stamp_len gets the stamp's length. */
+static long run_number(const char *name, size_t *stamp_len) {
+  const char *dash = strchr(name, '-');
+  *stamp_len = dash ? (size_t)(dash - name) : strlen(name);
+  return dash ? strtol(dash + 1, NULL, 10) : 1;
+}
+
+/* By stamp, then by run number ("-10" after "-9"): the order of the runs. */
+static int by_run(const void *a, const void *b) {
+  const char *x = *(char *const *)a, *y = *(char *const *)b;
+  size_t lx, ly;
+  long kx = run_number(x, &lx), ky = run_number(y, &ly);
+  int c = strncmp(x, y, lx < ly ? lx : ly);
+  if (c || lx != ly)
+    return c ? c : (lx < ly ? -1 : 1);
+  return kx < ky ? -1 : kx > ky;
+}
+
+/* The highest run number kept under stamp, 0 when none. */
+static long last_run(int fd, const char *stamp) {
+  struct strbuf ignored = STRBUF_INIT;
+  char **names = list_entries(fd, visible, &ignored);
+  size_t sl = strlen(stamp), len;
+  long last = 0;
+  for (size_t i = 0; names && names[i]; i++) {
+    long k = run_number(names[i], &len);
+    if (len == sl && !strncmp(names[i], stamp, sl) && k > last)
+      last = k;
+  }
+  free_names(names);
+  strbuf_release(&ignored);
+  return last;
 }
 
 int failed_runs_prune(int fd, size_t keep, struct strbuf *err) {
@@ -40,7 +71,7 @@ int failed_runs_prune(int fd, size_t keep, struct strbuf *err) {
     return -1;
   while (names[n])
     n++;
-  qsort(names, n, sizeof *names, by_name); /* the names sort by time */
+  qsort(names, n, sizeof *names, by_run);
   for (size_t i = 0; i + keep < n && removed >= 0; i++)
     removed = remove_tree_at(fd, names[i], err) < 0 ? -1 : removed + 1;
   free_names(names);
@@ -73,11 +104,13 @@ static int fill(const char *src_dir, const char *path, struct manifest *m, struc
   return rc;
 }
 
-/* Renames fd/tmp to stamp, or stamp-2, stamp-3, ... when taken; the name
- * used in *name (caller frees). */
+/* Renames fd/tmp to stamp, or stamp-2, stamp-3, ... when taken: always
+ * after the last run kept under stamp, even once pruning freed an earlier
+ * name, so that the newest run sorts last. The name used in *name (caller
+ * frees). */
 static int settle(int fd, const char *tmp, const char *stamp, char **name, struct strbuf *err) {
-  for (int k = 1; k < 1000; k++) {
-    char *n = k == 1 ? xstrdup(stamp) : xasprintf("%s-%d", stamp, k);
+  for (long k = last_run(fd, stamp) + 1; k < 1000; k++) {
+    char *n = k == 1 ? xstrdup(stamp) : xasprintf("%s-%ld", stamp, k);
     struct stat st;
     if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT) {
       if (renameat(fd, tmp, fd, n) == 0 && fsync(fd) == 0) {

@@ -122,6 +122,7 @@ while [ $# -gt 0 ]; do
     -c) conf=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --check) check=1; shift ;;
+    --jobs) shift 2 ;; # read-ahead threads (etl run --jobs N > 1)
     *) echo "fake etl-normalize: unexpected argument $1" >&2; exit 2 ;;
   esac
 done

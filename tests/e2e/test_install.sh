@@ -15,7 +15,7 @@ cmake --install "$ATTR_BUILD_DIR" --prefix "$P" >"$SCRATCH/install.log" 2>&1 ||
   { cat "$SCRATCH/install.log" >&2; fail "cmake --install failed"; }
 
 for f in bin/etl bin/etl-dump libexec/etl/etl-normalize libexec/etl/etl-attribute \
-         libexec/etl/etl-merge; do
+         libexec/etl/etl-merge libexec/etl/etl-partition; do
   [ -x "$P/$f" ] || fail "not installed: $f (have: $(cd "$P" && find . -type f | sort | paste -sd' ' -))"
 done
 for f in "$P"/bin/*; do

@@ -2,10 +2,13 @@
 # single-node cluster (munged, slurmctld, slurmd) on localhost in the
 # scratch folder, started here and stopped by PID whatever happens.
 #  1. --shards 4 on the fixtures gives tables byte-identical to a local run
-#     (every model, the data-driven ones and model_fit.csv included);
+#     (every model, the data-driven ones and model_fit.csv included), and so
+#     do --shards 1, 2 and 8; with more than one shard etl-partition runs as
+#     its own job between etl-normalize and the shards, which read parts;
 #  2. a shard task that fails: the run fails with its status, names the task
 #     and its log, cancels the merge job and publishes nothing;
-#  3. a failing etl-normalize job, and sbatch refusing a job.
+#  3. a failing etl-normalize job, a failing etl-partition job, and sbatch
+#     refusing a job.
 # The Slurm and munge packages are installed when missing (apt-get; the test
 # runs as root, as slurmd must); a machine where that is impossible fails
 # this test: it is never skipped.
@@ -144,9 +147,28 @@ for t in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.cs
   cmp "$local_pub/$t" "$slurm_pub/$t" || fail "$t differs between the local and the slurm run"
 done
 grep -q '"name": "etl-merge"' "$slurm_pub/manifest.json" || fail "manifest lacks the merge stage"
+grep -q '"name": "etl-partition"' "$slurm_pub/manifest.json" || fail "manifest lacks the partition stage"
+grep -q 'submitted etl-partition as slurm job [0-9]' slurm_ok.err || fail "no partition job: $(cat slurm_ok.err)"
 [ -z "$(ls -A shared)" ] || fail "the work folder was not removed: $(ls shared)"
 [ -z "$(find out -mindepth 1 -maxdepth 1 -name '.*' ! -name .lock)" ] || fail "leftovers in out"
 echo "slurm --shards 4: byte-identical to the local run"
+
+for n in 1 2 8; do
+  rm -rf out
+  expect_exit 0 "$ETL" run --as-of "$AS_OF" --executor slurm --shards "$n" --work-dir shared
+  pub=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
+  for t in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.csv.gz \
+           reconciliation.csv opportunities.csv funnel.csv rejects.csv model_fit.csv; do
+    cmp "$local_pub/$t" "$pub/$t" || fail "slurm --shards $n: $t differs from the local run"
+  done
+  if [ "$n" -gt 1 ]; then
+    grep -q 'submitted etl-partition as slurm job' "$SCRATCH/last.err" || fail "--shards $n: no partition job"
+  else
+    grep -q 'etl-partition' "$SCRATCH/last.err" && fail "--shards 1: a partition job"
+    grep -q '"name": "etl-partition"' "$pub/manifest.json" && fail "--shards 1: partition in the manifest"
+  fi
+done
+echo "slurm --shards 1, 2, 8: byte-identical to the local run"
 
 # --- 2. a failing shard task ---------------------------------------------------
 
@@ -194,11 +216,30 @@ grep -qE '^etl: [0-9T:Z-]{20} cannot submit etl-normalize to slurm: sbatch faile
   "$SCRATCH/last.err" || fail "sbatch refusal not reported: $(cat "$SCRATCH/last.err")"
 echo "normalize failure and sbatch refusal reported"
 
+# a failing etl-partition job: named with its log, the shards and merge cancelled
+pstages="$SCRATCH/partition_stages"
+mkdir "$pstages"
+for p in etl etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$pstages/"; done
+printf '#!/bin/sh\necho "etl-partition: injected failure" >&2\nexit 3\n' >"$pstages/etl-partition"
+chmod +x "$pstages/etl-partition"
+make_conf "$SCRATCH/failpart"
+cd "$SCRATCH/failpart"
+mkdir shared
+expect_exit 3 env ETL_STAGE_DIR="$pstages" "$ETL" run --as-of "$AS_OF" --executor slurm --shards 3 \
+  --work-dir shared
+grep -qE '^etl: [0-9T:Z-]{20} slurm task etl-partition \(job [0-9]+\) failed with exit status 3, log: /.*/logs/etl-partition\.log$' \
+  "$SCRATCH/last.err" || fail "partition failure not reported: $(cat "$SCRATCH/last.err")"
+grep -q 'injected failure' "$SCRATCH/last.err" || fail "the partition log was not relayed"
+grep -q 'slurm task etl-attribute' "$SCRATCH/last.err" && fail "the cancelled shards were reported as failures"
+grep -q 'cancelled slurm jobs' "$SCRATCH/last.err" || fail "the shards and merge were not cancelled"
+[ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "something was published"
+echo "partition failure reported, later jobs cancelled"
+
 # --- 4. SIGTERM to the driver while the jobs are queued or running ---------------
 
 slow="$SCRATCH/slow_stages"
 mkdir "$slow"
-for p in etl etl-normalize etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
+for p in etl etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
 mv "$slow/etl-normalize" "$slow/etl-normalize.real"
 printf '#!/bin/sh\nsleep 60\nexec "$(dirname "$0")/etl-normalize.real" "$@"\n' >"$slow/etl-normalize"
 chmod +x "$slow/etl-normalize"

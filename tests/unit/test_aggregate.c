@@ -449,7 +449,7 @@ static void write_tables(const char *dir, unsigned jobs, bool bom, uint64_t *row
   cfg.half_life_days = 7;
   cfg.excel_bom = bom;
   world_build(&w);
-  struct tables_input in = {&cfg, &ds, &w.lk, &w.g, &w.r, &w.base, w.cover, jobs, NULL};
+  struct tables_input in = {&cfg, &ds, &w.lk, &w.g, &w.r, &w.base, w.cover, jobs, NULL, NULL, NULL};
   CHECK(tables_write(&in, dir, rows, &err) == 0);
   if (err.len)
     fprintf(stderr, "%s\n", err.buf);

@@ -115,7 +115,7 @@ static void test_all_succeed(void) {
   char *calls = slurp("calls");
   CHECK_I64(count_lines(calls), 5);
   for (unsigned i = 0; i < 5; i++) {
-    char *want = xasprintf("-c pipeline.conf --dataset /w/dataset.bin --as-of 2025-06-30 "
+    char *want = xasprintf("-c pipeline.conf --parts /w/parts --as-of 2025-06-30 "
                            "--shard %u/5 --partial /w/shards/%u\n",
                            i, i);
     CHECK(strstr(calls, want) != NULL);
@@ -181,28 +181,45 @@ static void test_plan_argv(void) {
                     "--range-file /w/range");
   plan_argv_release(&a);
   strbuf_reset(&sb);
+  /* more than one shard: etl-partition cuts the parts the shards read */
+  CHECK(plan_partitioned(&p));
+  plan_argv_partition(&p, &a);
+  stage_format_argv(a.argv, &sb);
+  CHECK_STR(sb.buf, "etl-partition -c pipeline.conf --dataset /w/dataset.bin --shards 4 "
+                    "--out /w/parts --as-of 2025-06-30 --from 2024-01-01");
+  plan_argv_release(&a);
+  strbuf_reset(&sb);
   plan_argv_attribute(&p, &a);
   stage_format_argv(a.argv, &sb);
-  CHECK_STR(sb.buf, "etl-attribute -c pipeline.conf --dataset /w/dataset.bin --as-of 2025-06-30 "
+  CHECK_STR(sb.buf, "etl-attribute -c pipeline.conf --parts /w/parts --as-of 2025-06-30 "
                     "--from 2024-01-01 --jobs 3");
   plan_argv_release(&a);
   strbuf_reset(&sb);
+  plan_argv_attribute_shard(&p, 2, &a);
+  stage_format_argv(a.argv, &sb);
+  CHECK_STR(sb.buf, "etl-attribute -c pipeline.conf --parts /w/parts --as-of 2025-06-30 "
+                    "--from 2024-01-01 --jobs 3 --shard 2/4 --partial /w/shards/2");
+  plan_argv_release(&a);
+  strbuf_reset(&sb);
+  /* one shard (unsharded, or a one-task Slurm array): the whole data set */
+  p.nshards = 1;
+  CHECK(!plan_partitioned(&p));
   plan_argv_attribute_tables(&p, &a);
   stage_format_argv(a.argv, &sb);
   CHECK_STR(sb.buf, "etl-attribute -c pipeline.conf --dataset /w/dataset.bin --as-of 2025-06-30 "
                     "--from 2024-01-01 --jobs 3 --out /t --range-file /w/range");
   plan_argv_release(&a);
   strbuf_reset(&sb);
-  plan_argv_attribute_shard(&p, 2, &a);
+  plan_argv_attribute_shard(&p, 0, &a);
   stage_format_argv(a.argv, &sb);
   CHECK_STR(sb.buf, "etl-attribute -c pipeline.conf --dataset /w/dataset.bin --as-of 2025-06-30 "
-                    "--from 2024-01-01 --jobs 3 --shard 2/4 --partial /w/shards/2");
+                    "--from 2024-01-01 --jobs 3 --shard 0/1 --partial /w/shards/0");
   plan_argv_release(&a);
   strbuf_reset(&sb);
   p.to = "2024-12-31";
   plan_argv_normalize(&p, &a);
   stage_format_argv(a.argv, &sb);
-  CHECK_STR(sb.buf, "etl-normalize -c pipeline.conf --work /w");
+  CHECK_STR(sb.buf, "etl-normalize -c pipeline.conf --work /w --jobs 3"); /* threads = 3 */
   plan_argv_release(&a);
   strbuf_release(&sb);
 }

@@ -457,6 +457,30 @@ static void test_check_out_dir(void) {
   strbuf_release(&err);
 }
 
+/* Runs of one second: "-10" is newer than "-9", and the plain stamp oldest. */
+static void test_prune_same_second(void) {
+  struct strbuf err = STRBUF_INIT;
+  make_dir("failed_s");
+  make_dir("failed_s/20250101T000000Z");
+  for (int k = 2; k <= 11; k++) {
+    char *rel = xasprintf("failed_s/20250101T000000Z-%d", k);
+    make_dir(rel);
+    free(rel);
+  }
+  char *dir = path_of("failed_s");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  CHECK_I64(failed_runs_prune(fd, FAILED_RUNS_KEEP, &err), 6);
+  CHECK_I64(kind_of("failed_s/20250101T000000Z"), 0);
+  CHECK_I64(kind_of("failed_s/20250101T000000Z-6"), 0);
+  CHECK_I64(kind_of("failed_s/20250101T000000Z-7"), 'd');
+  CHECK_I64(kind_of("failed_s/20250101T000000Z-9"), 'd');
+  CHECK_I64(kind_of("failed_s/20250101T000000Z-10"), 'd');
+  CHECK_I64(kind_of("failed_s/20250101T000000Z-11"), 'd');
+  close(fd);
+  free(dir);
+  strbuf_release(&err);
+}
+
 static void test_prune_failed(void) {
   struct strbuf err = STRBUF_INIT;
   const char *names[] = {"20250101T000000Z", "20250102T000000Z", "20250102T000000Z-2",
@@ -507,6 +531,7 @@ int main(void) {
   test_latest();
   test_check_out_dir();
   test_prune_failed();
+  test_prune_same_second();
   int rc = check_exit();
   if (rc == 0)
     remove_scratch();
