@@ -9,7 +9,9 @@ OWN_OUT=1
 MESSAGE=''
 setup() {
   local row
-  row=$(gzip -dc in/marketo_activities.csv.gz | grep -m1 '^560001,1096119,')
+  # the whole stream read (no grep -m1: gzip would die of SIGPIPE under pipefail)
+  row=$(gzip -dc in/marketo_activities.csv.gz | grep '^560001,1096119,')
+  row=${row%%$'\n'*}
   [ -n "$row" ] || return 1
   {
     gzip -dc in/marketo_activities.csv.gz
