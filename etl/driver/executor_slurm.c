@@ -542,8 +542,9 @@ static void jobs_init(struct slurm_state *s) {
   static const char *const parted[] = {PLAN_NORMALIZE, PLAN_PARTITION, PLAN_ATTRIBUTE,
                                        PLAN_MERGE};
   bool cut = plan_partitioned(s->p);
-  s->njobs = cut ? 4 : 3;
-  for (size_t i = 0; i < s->njobs; i++) {
+  size_t n = cut ? 4 : 3; /* a local bound: -O2 cannot see memset leave s->njobs alone */
+  s->njobs = n;
+  for (size_t i = 0; i < n; i++) {
     struct slurm_job *j = &s->jobs[i];
     memset(j, 0, sizeof(*j));
     j->stage = cut ? parted[i] : plain[i];
