@@ -29,6 +29,9 @@ struct manifest_output {
   uint64_t bytes;
   uint64_t rows; /* data records, header excluded */
   char sha256[SHA256_HEX_LEN + 1];
+  /* the file as scanned: a rescan reuses the entry while these are the same */
+  uint64_t dev, ino;
+  int64_t mtime_sec, mtime_nsec;
 };
 
 struct manifest_stage {
@@ -49,6 +52,8 @@ struct manifest {
   size_t ninputs, inputs_cap;
   struct manifest_output *outputs;
   size_t noutputs, outputs_cap;
+  struct manifest_output *scanned; /* the outputs of the last scan, for a rescan */
+  size_t nscanned;
   struct manifest_stage *stages;
   size_t nstages, stages_cap;
   char *failure; /* NULL, or why the run failed (a failed run's manifest) */

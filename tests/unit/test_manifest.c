@@ -266,7 +266,28 @@ static void test_scan_outputs(void) {
     free(rel);
     free(p);
   }
+  /* a rescan (the driver's, after etl-report): unchanged files keep their
+   * entries, a file written since is read again, a new one is added */
+  write_bytes("out/a.csv", "h1\r\n1\r\n2\r\n3\r\n", 13);
+  write_bytes("out/r.html", "<p>", 3);
+  manifest_clear_outputs(&m);
+  CHECK_I64(manifest_scan_outputs(&m, dir, "manifest.json", &err), 0);
+  CHECK_I64(m.noutputs, 6);
+  if (m.noutputs == 6) {
+    char hex[SHA256_HEX_LEN + 1];
+    file_sha("out/a.csv", hex);
+    CHECK_STR(m.outputs[0].sha256, hex);
+    CHECK_I64(m.outputs[0].rows, 3);
+    CHECK_I64(m.outputs[1].rows, 4); /* b.csv.gz, unchanged */
+    file_sha("out/b.csv.gz", hex);
+    CHECK_STR(m.outputs[1].sha256, hex);
+    CHECK_STR(m.outputs[5].name, "r.html");
+  }
   manifest_release(&m);
+  write_bytes("out/a.csv", a, sizeof a - 1);
+  char *rh = path_of("out/r.html");
+  unlink(rh);
+  free(rh);
 
   /* corrupt and truncated gzip files are errors naming the file */
   write_bytes("out/f.csv.gz", "\x1f\x8b\x08\x00garbage-garbage-garbage", 26);
