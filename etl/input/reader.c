@@ -64,7 +64,7 @@
 #define CSV_BLOCK (64u * 1024u)
 #define FEED_BATCH 64 /* records parsed ahead per refill of the queue */
 
-static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false, false, 0, NULL};
+static const struct etl_input_opts default_opts = {UINT64_C(68719476736), 1000.0, false, false, 0};
 
 /* A finished record waiting to be handed out. */
 struct rec_slot {
@@ -111,8 +111,6 @@ struct etl_reader {
   struct row_digester rows;  /* with opts.row_digests, once the header is read */
   bool rows_ready;
   unsigned char row_digest[ROW_DIGEST_LEN]; /* of the record handed out */
-  void *prep_state;          /* opts.prep's state for this file, or NULL */
-  struct strbuf prep_buf;    /* what it prepared for the record handed out */
 };
 
 /* --- libcsv callbacks ---------------------------------------------------- */
@@ -359,16 +357,6 @@ static int reader_next_sync(struct etl_reader *r, struct etl_record *rec) {
     row_digester_row(&r->rows, rec, r->row_digest);
     rec->digest = r->row_digest;
   }
-  rec->prep = NULL;
-  rec->prep_len = 0;
-  if (r->prep_state && rec->nfields == r->header.nfields) {
-    strbuf_reset(&r->prep_buf);
-    r->opts.prep->row(r->prep_state, rec, &r->prep_buf);
-    if (r->prep_buf.len) {
-      rec->prep = r->prep_buf.buf;
-      rec->prep_len = r->prep_buf.len;
-    }
-  }
   return ETL_READ_OK;
 }
 
@@ -450,8 +438,6 @@ static int reader_start(struct etl_reader *r, struct etl_reader **out, struct st
     row_digester_init(&r->rows, &r->header);
     r->rows_ready = true;
   }
-  if (r->opts.prep) /* before the parsing thread starts: it owns the state then */
-    r->prep_state = r->opts.prep->open(r->opts.prep->ctx, &r->header);
   r->pipe = record_pipe_start(pipe_pull, pipe_counters, r);
   *out = r;
   return 0;
@@ -580,9 +566,6 @@ void etl_reader_free(struct etl_reader *r) {
   strbuf_release(&r->err);
   if (r->rows_ready)
     row_digester_release(&r->rows);
-  if (r->prep_state)
-    r->opts.prep->close(r->prep_state);
-  strbuf_release(&r->prep_buf);
   free(r);
 }
 

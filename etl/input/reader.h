@@ -20,21 +20,6 @@
 
 #define ETL_MAX_FIELD_BYTES 1048576u
 
-/* Work done for each record on the thread that parses ahead, so that it
- * runs beside the caller's row rules instead of on their thread
- * (etl-normalize --jobs: the JSON attributes of activities). */
-struct etl_record;
-struct etl_row_prep {
-  /* Once per file, after its header, before any record: the state for its
-   * records, or NULL to prepare nothing in this file. */
-  void *(*open)(void *ctx, const struct etl_record *header);
-  /* Per record of the header's field count, on the parsing thread: appends
-   * its result to out (empty on entry; left empty: nothing prepared). */
-  void (*row)(void *state, const struct etl_record *rec, struct strbuf *out);
-  void (*close)(void *state); /* once the file's records are all parsed */
-  void *ctx;
-};
-
 struct etl_input_opts {
   uint64_t max_input_bytes; /* cap on uncompressed bytes of one input */
   double max_expand_ratio;  /* uncompressed / compressed, checked past 1 MiB */
@@ -44,7 +29,6 @@ struct etl_input_opts {
   unsigned read_ahead;      /* input tables (input_table.h): how many of the
                                next files of an input are opened, inflated and
                                split while the current one is read (0: none) */
-  const struct etl_row_prep *prep; /* NULL, or run on each record (not owned) */
 };
 
 enum etl_read_status {
@@ -63,10 +47,6 @@ struct etl_record {
   /* with row_digests, for a record of the header's field count: its
    * 16-byte digest (row_digest.h), valid as long as the fields; else NULL */
   const unsigned char *digest;
-  /* with opts.prep: what it appended for this record (prep_len bytes, as
-   * long as the fields), or NULL */
-  const char *prep;
-  size_t prep_len;
 };
 
 struct etl_reader;

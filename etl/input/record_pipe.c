@@ -20,7 +20,6 @@ struct pipe_rec {
   uint64_t line;
   bool has_digest;
   unsigned char digest[ROW_DIGEST_LEN];
-  size_t prep_off, prep_len; /* in bytes; prep_len 0: none */
 };
 
 struct batch {
@@ -62,13 +61,6 @@ static void batch_add(struct batch *b, const struct etl_record *rec) {
   pr->has_digest = rec->digest != NULL;
   if (rec->digest)
     memcpy(pr->digest, rec->digest, ROW_DIGEST_LEN);
-  pr->prep_len = rec->prep ? rec->prep_len : 0;
-  if (pr->prep_len) {
-    XGROW(b->bytes, b->bytes_cap, b->nbytes + pr->prep_len);
-    memcpy(b->bytes + b->nbytes, rec->prep, pr->prep_len);
-    pr->prep_off = b->nbytes;
-    b->nbytes += pr->prep_len;
-  }
   if (b->nf + rec->nfields > b->f_cap) {
     size_t cap = b->f_cap ? b->f_cap : 256;
     while (cap < b->nf + rec->nfields)
@@ -175,8 +167,6 @@ int record_pipe_next(struct record_pipe *p, struct etl_record *rec) {
       rec->fields = p->fields;
       rec->lens = b->flen + pr->first;
       rec->digest = pr->has_digest ? pr->digest : NULL;
-      rec->prep = pr->prep_len ? b->bytes + pr->prep_off : NULL;
-      rec->prep_len = pr->prep_len;
       return ETL_READ_OK;
     }
     if (b->end != ETL_READ_OK) {

@@ -2,7 +2,6 @@
  * dependency order, then identity, touches, the reject-ratio check, and the
  * outputs. */
 #include "etl/normalize/normalize.h"
-#include "etl/normalize/normalize_prep.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,6 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   utm_init(&st->utm);
   st->kind_ids = xcalloc(conf->nma_types ? conf->nma_types : 1, sizeof(*st->kind_ids));
   st->log_level = STAGE_LOG_INFO;
-  act_prep_init(&st->act_prep, conf);
   for (int f = 0; f < RF_COUNT; f++)
     st->rule_fields[f] = channel_rules_test(conf->rules, (enum rule_field)f);
   stage_progress_init(&st->progress, "etl-normalize", 0, false);

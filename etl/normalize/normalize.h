@@ -128,8 +128,6 @@ struct norm_state {
   struct stage_progress progress; /* the terminal progress line (disabled after init) */
   void *channel_cache; /* normalize_touches.c */
   bool rule_fields[RF_COUNT]; /* per field: some channel rule tests it */
-  struct etl_row_prep act_prep; /* with jobs > 1: activities prepared ahead
-                                   (normalize_prep.h) */
   str_id *kind_ids; /* per conf->ma_types entry: its kind interned, STR_EMPTY until used */
 };
 

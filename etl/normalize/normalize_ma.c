@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "etl/normalize/normalize.h"
-#include "etl/normalize/normalize_prep.h"
 #include "transforms/base/xalloc.h"
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
@@ -91,47 +90,27 @@ static int parse_type(const char *s, size_t n, long *out) {
 }
 
 /* Builds the touch of a kept activity of a configured type. */
-/* The UTM parameters, referrer host and campaign key of the row: from its
- * prepared form when the parsing thread made one, else computed here. */
-static void touch_values(struct norm_state *st, const struct act_prep *pp) {
-  struct utm *u = &st->utm;
-  strbuf_reset(&st->host);
-  strbuf_reset(&st->sb);
-  if (!pp) {
-    utm_from_attributes(&st->attrs, u);
-    if (st->attrs.has_referrer_url)
-      referrer_host(strbuf_str(&st->attrs.referrer_url), st->attrs.referrer_url.len, &st->host);
-    if (u->campaign.len)
-      campaign_key(u->campaign.buf, u->campaign.len, &st->sb);
-    return;
-  }
-  strbuf_reset(&u->source);
-  strbuf_reset(&u->medium);
-  strbuf_reset(&u->campaign);
-  strbuf_add(&u->source, pp->source, pp->source_len);
-  strbuf_add(&u->medium, pp->medium, pp->medium_len);
-  strbuf_add(&u->campaign, pp->campaign, pp->campaign_len);
-  strbuf_add(&st->host, pp->host, pp->host_len);
-  strbuf_add(&st->sb, pp->key, pp->key_len);
-}
-
 static void activity_touch(struct norm_state *st, uint32_t person, int type_index,
-                           int64_t time, const struct act_prep *pp) {
+                           int64_t time) {
   struct utm *u = &st->utm;
   const char *kind = st->conf->ma_types[type_index].kind;
-  touch_values(st, pp);
+  utm_from_attributes(&st->attrs, u);
   if (st->conf->web_visit_requires_utm && strcmp(kind, TOUCH_KIND_WEB_VISIT) == 0 &&
       u->source.len == 0 && u->medium.len == 0)
     return;
   uint32_t campaign = DS_NONE;
-  if (u->campaign.len) { /* st->sb holds its campaign key */
+  if (u->campaign.len) {
+    campaign_key(u->campaign.buf, u->campaign.len, &st->sb);
     str_id key;
     uint32_t ci;
     if (st->sb.len && strpool_find(&st->keys, st->sb.buf, st->sb.len, &key) &&
         idmap_get(&st->campaign_by_key, key, &ci))
       campaign = ci;
   }
-  const struct strbuf *host = &st->host; /* reused: no allocation per touch */
+  struct strbuf *host = &st->host; /* reused: no allocation per touch */
+  strbuf_reset(host);
+  if (st->attrs.has_referrer_url)
+    referrer_host(strbuf_str(&st->attrs.referrer_url), st->attrs.referrer_url.len, host);
   const char *fields[RF_COUNT];
   fields[RF_UTM_SOURCE] = strbuf_str(&u->source);
   fields[RF_UTM_MEDIUM] = strbuf_str(&u->medium);
@@ -282,14 +261,7 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   int type_index = etl_config_ma_kind(st->conf, type_id, &kind);
   bool configured = type_index >= 0;
-  struct act_prep prep;
-  bool prepared = configured && act_prep_decode(t->rec.prep, t->rec.prep_len, &prep) &&
-                  prep.type_index == type_index;
-  if (prepared && prep.why) {
-    reject_add(&st->log, t->input, t->rec.line, id + 3, "attributes", SEV_ERROR, "%s", prep.why);
-    return;
-  }
-  if (configured && !prepared) {
+  if (configured) {
     size_t an;
     const char *attrs = input_table_get(t, AC_ATTRS, &an);
     if (ma_attributes_parse(attrs, an, &st->attrs, &why) != 0) {
@@ -317,7 +289,7 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   }
   input_table_keep(t, id + 3);
   if (configured)
-    activity_touch(st, person, type_index, date.utc, prepared ? &prep : NULL);
+    activity_touch(st, person, type_index, date.utc);
 }
 
 int normalize_ma(struct norm_state *st, struct strbuf *err) {

@@ -37,8 +37,6 @@ static int open_parts(struct norm_state *st, const char *entity, bool ma,
                       const struct col_spec *specs, size_t n, struct input_part *parts,
                       size_t nparts, struct input_table *t, struct strbuf *err) {
   struct etl_input_opts o = input_opts(st);
-  if (st->jobs > 1 && strcmp(entity, "ma_activities") == 0)
-    o.prep = &st->act_prep; /* the attributes parsed on the reader's thread */
   if (input_table_open(t, entity, st->conf, specs, n, parts, nparts, ma, &o, &st->log, err) != 0 ||
       (st->check_only && input_table_check_headers(t, err) != 0)) {
     input_table_close(t);

@@ -61,7 +61,7 @@ int rtable_open(struct rtable *t, const char *dir, const char *name, const char 
     return 0;
   }
   /* the tables are our own output: no expansion limit to enforce */
-  struct etl_input_opts opts = {UINT64_MAX, 1e12, false, false, 0, NULL};
+  struct etl_input_opts opts = {UINT64_MAX, 1e12, false, false, 0};
   int rc = etl_reader_open_path(&t->r, path, name, &opts, err);
   free(path);
   if (rc != 0)

@@ -29,7 +29,7 @@
 
 #define READ_SIZE (1u << 20)
 
-static const struct etl_input_opts opts = {UINT64_C(68719476736), 1000.0, false, false, 0, NULL};
+static const struct etl_input_opts opts = {UINT64_C(68719476736), 1000.0, false, false, 0};
 
 static const char *base_name(const char *path) {
   const char *s = strrchr(path, '/');

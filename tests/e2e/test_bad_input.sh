@@ -122,8 +122,7 @@ listing=$(ls -A "$OUT")
 
 default_run() {
   set +e
-  # --jobs 2: the threaded paths too (activities prepared ahead, files read ahead)
-  timeout -k 5 60 "$ETL" run -c pipeline.conf --as-of "$AS_OF" --jobs 2 "${ARGS[@]}" \
+  timeout -k 5 60 "$ETL" run -c pipeline.conf --as-of "$AS_OF" "${ARGS[@]}" \
     >run.out 2>run.err </dev/null
   STATUS=$?
   set -e

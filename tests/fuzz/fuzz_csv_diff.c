@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int null_is_empty = 0; null_is_empty < 2; null_is_empty++) {
-    struct etl_input_opts opts = {8u << 20, 1000.0, null_is_empty != 0, false, 0, NULL};
+    struct etl_input_opts opts = {8u << 20, 1000.0, null_is_empty != 0, false, 0};
     size_t at = csv_diff_compare(data, size, &opts);
     if (at) {
       fprintf(stderr, "fuzz_csv_diff: the tokenizer and libcsv differ (null_is_empty=%d, "

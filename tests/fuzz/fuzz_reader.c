@@ -40,7 +40,7 @@ static void drain(struct etl_reader *r) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  struct etl_input_opts opts = {8u << 20, 1000.0, (size & 1) != 0, (size & 2) != 0, 0, NULL};
+  struct etl_input_opts opts = {8u << 20, 1000.0, (size & 1) != 0, (size & 2) != 0, 0};
   struct strbuf err = STRBUF_INIT;
   struct etl_reader *r = NULL;
   if (etl_reader_open_memory(&r, data, size, "fuzz.csv", &opts, &err) == 0)

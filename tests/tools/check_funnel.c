@@ -92,7 +92,7 @@ static int dim_of(const char *s) {
 }
 
 static struct etl_reader *open_table(const char *dir, const char *name) {
-  struct etl_input_opts o = {UINT64_MAX, 1e9, false, false, 0, NULL};
+  struct etl_input_opts o = {UINT64_MAX, 1e9, false, false, 0};
   struct strbuf err = STRBUF_INIT;
   struct etl_reader *r = NULL;
   char *path = xasprintf("%s/%s", dir, name);

@@ -56,7 +56,7 @@ struct table {
 };
 
 static int open_table(struct table *t, const char *dir, const char *name) {
-  struct etl_input_opts o = {UINT64_MAX, 1e9, false, false, 0, NULL};
+  struct etl_input_opts o = {UINT64_MAX, 1e9, false, false, 0};
   struct strbuf err = STRBUF_INIT;
   snprintf(t->path, sizeof(t->path), "%s/%s", dir, name);
   int rc = etl_reader_open_path(&t->r, t->path, name, &o, &err);

@@ -12,8 +12,8 @@
 #include "tests/unit/check.h"
 #include "tests/unit/csv_diff.h"
 
-static const struct etl_input_opts plain = {UINT64_C(1) << 32, 1000.0, false, false, 0, NULL};
-static const struct etl_input_opts nulls = {UINT64_C(1) << 32, 1000.0, true, false, 0, NULL};
+static const struct etl_input_opts plain = {UINT64_C(1) << 32, 1000.0, false, false, 0};
+static const struct etl_input_opts nulls = {UINT64_C(1) << 32, 1000.0, true, false, 0};
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 static uint32_t rnd(uint32_t n) {

@@ -354,7 +354,7 @@ static void test_row_digest(void) {
   CHECK(memcmp(d[0], d[5], INPUT_DIGEST_LEN) == 0); /* columns in another order */
   close_table(&f);
   /* the same digests when the reader computes them on its parsing thread */
-  struct etl_input_opts o = {UINT64_C(1) << 30, 1000.0, false, true, 0, NULL};
+  struct etl_input_opts o = {UINT64_C(1) << 30, 1000.0, false, true, 0};
   struct input_part *p = calloc(2, sizeof(*p));
   for (size_t i = 0; i < 2; i++) {
     p[i].kind = INPUT_PART_READER;
@@ -404,7 +404,7 @@ static void read_files(const char *const *paths, size_t n, unsigned k, struct st
     p[i].kind = INPUT_PART_FILE;
     p[i].path = strdup(paths[i]);
   }
-  struct etl_input_opts o = {UINT64_C(1) << 30, 1000.0, false, false, k, NULL};
+  struct etl_input_opts o = {UINT64_C(1) << 30, 1000.0, false, false, k};
   f.open_rc = input_table_open(&f.t, "ma_leads", &f.conf, ma_specs, 3, p, n, true, &o, &f.log,
                                &f.err);
   int rc = f.open_rc == 0 ? 1 : f.open_rc;

@@ -18,7 +18,7 @@
 
 static char scratch[64];
 
-static const struct etl_input_opts plain_opts = {UINT64_C(68719476736), 1000.0, false, false, 0, NULL};
+static const struct etl_input_opts plain_opts = {UINT64_C(68719476736), 1000.0, false, false, 0};
 
 /* --- building inputs ----------------------------------------------------- */
 
