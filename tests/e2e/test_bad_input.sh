@@ -122,7 +122,8 @@ listing=$(ls -A "$OUT")
 
 default_run() {
   set +e
-  timeout -k 5 60 "$ETL" run -c pipeline.conf --as-of "$AS_OF" "${ARGS[@]}" \
+  # --jobs 2: the threaded paths too (the next files of an input read ahead)
+  timeout -k 5 60 "$ETL" run -c pipeline.conf --as-of "$AS_OF" --jobs 2 "${ARGS[@]}" \
     >run.out 2>run.err </dev/null
   STATUS=$?
   set -e
