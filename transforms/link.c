@@ -9,14 +9,6 @@
 
 #include "transforms/base/xalloc.h"
 
-/* Indices built once over the data set. */
-struct link_index {
-  uint32_t *person_first; /* npersons + 1 offsets into ds->touches */
-  size_t *link_first;     /* nopps + 1 offsets into ds->links */
-  uint32_t *by_account;   /* persons with an account, sorted by (account, index) */
-  size_t nby_account;
-};
-
 struct link_scratch {
   uint32_t *persons;
   size_t npersons, cap_persons;
@@ -45,7 +37,7 @@ static int cmp_touch(const void *a, const void *b, void *arg) {
   return strcmp(ds_str(ds, x->touch_id), ds_str(ds, y->touch_id));
 }
 
-static void index_build(struct link_index *ix, const struct dataset *ds, bool account_based) {
+void link_index_build(struct link_index *ix, const struct dataset *ds, bool account_based) {
   memset(ix, 0, sizeof(*ix));
   ix->person_first = xcalloc(ds->npersons + 1, sizeof(uint32_t));
   for (size_t t = 0; t < ds->ntouches; t++)
@@ -65,10 +57,27 @@ static void index_build(struct link_index *ix, const struct dataset *ds, bool ac
   for (size_t p = 0; p < ds->npersons; p++)
     if (ds_str(ds, ds->persons[p].account)[0])
       ix->by_account[ix->nby_account++] = (uint32_t)p;
-  qsort_r(ix->by_account, ix->nby_account, sizeof(uint32_t), cmp_account, (void *)ds);
+  if (ix->nby_account > 1)
+    qsort_r(ix->by_account, ix->nby_account, sizeof(uint32_t), cmp_account, (void *)ds);
 }
 
-static void index_release(struct link_index *ix) {
+void link_index_account(const struct link_index *ix, const struct dataset *ds, const char *acct,
+                        size_t *first, size_t *end) {
+  size_t lo = 0, hi = ix->nby_account;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(ds_str(ds, ds->persons[ix->by_account[mid]].account), acct) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *first = lo;
+  while (lo < ix->nby_account && strcmp(ds_str(ds, ds->persons[ix->by_account[lo]].account), acct) == 0)
+    lo++;
+  *end = lo;
+}
+
+void link_index_release(struct link_index *ix) {
   free(ix->person_first);
   free(ix->link_first);
   free(ix->by_account);
@@ -87,20 +96,10 @@ static void linked_people(const struct link_index *ix, const struct dataset *ds,
     push_person(s, ds->links[l].person);
   const char *acct = ds_str(ds, ds->opps[o].account);
   if (ix->by_account && acct[0]) {
-    size_t lo = 0, hi = ix->nby_account;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (strcmp(ds_str(ds, ds->persons[ix->by_account[mid]].account), acct) < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    for (; lo < ix->nby_account; lo++) {
-      uint32_t p = ix->by_account[lo];
-      if (strcmp(ds_str(ds, ds->persons[p].account), acct) != 0)
-        break;
-      push_person(s, p);
-    }
+    size_t a, b;
+    link_index_account(ix, ds, acct, &a, &b);
+    for (; a < b; a++)
+      push_person(s, ix->by_account[a]);
   }
   if (s->npersons > 1) /* qsort of a NULL array is undefined, even when empty */
     qsort(s->persons, s->npersons, sizeof(uint32_t), cmp_u32);
@@ -249,7 +248,7 @@ void linkage_build(struct linkage *lk, const struct dataset *ds, int64_t as_of,
   lk->off = xcalloc(ds->nopps + 1, sizeof(size_t));
   lk->lc_time = xcalloc(ds->nopps ? ds->nopps : 1, sizeof(int64_t));
   lk->end = xcalloc(ds->nopps ? ds->nopps : 1, sizeof(int64_t));
-  index_build(&ix, ds, account_based);
+  link_index_build(&ix, ds, account_based);
 
   for (size_t o = 0; o < ds->nopps; o++) {
     int64_t lo, hi;
@@ -272,7 +271,7 @@ void linkage_build(struct linkage *lk, const struct dataset *ds, int64_t as_of,
               (void *)ds);
   }
   lk->off[ds->nopps] = lk->ntouch;
-  index_release(&ix);
+  link_index_release(&ix);
   free(s.persons);
 }
 
@@ -284,7 +283,7 @@ void link_counts_build(struct link_counts *lc, const struct dataset *ds, int64_t
   lc->nopps = ds->nopps;
   lc->people = xcalloc(ds->nopps ? ds->nopps : 1, sizeof(uint32_t));
   lc->touches = xcalloc(ds->nopps ? ds->nopps : 1, sizeof(uint32_t));
-  index_build(&ix, ds, account_based);
+  link_index_build(&ix, ds, account_based);
   for (size_t o = 0; o < ds->nopps; o++) {
     if (select && !select[o])
       continue;
@@ -298,7 +297,7 @@ void link_counts_build(struct link_counts *lc, const struct dataset *ds, int64_t
            person_touch_bound(&ix, ds, s.persons[i], lo, false);
     lc->touches[o] = (uint32_t)n;
   }
-  index_release(&ix);
+  link_index_release(&ix);
   free(s.persons);
 }
 

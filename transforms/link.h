@@ -32,6 +32,21 @@ struct linkage {
   size_t ntouch;     /* entries in touch */
 };
 
+/* Indices linking builds once over a data set, shared with the cut of a
+ * sharded run (partition.h), so that both reach exactly the same people. */
+struct link_index {
+  uint32_t *person_first; /* npersons + 1 offsets into ds->touches */
+  size_t *link_first;     /* nopps + 1 offsets into ds->links */
+  uint32_t *by_account;   /* account_based: persons with an account, sorted by
+                             (account, index); else NULL */
+  size_t nby_account;
+};
+void link_index_build(struct link_index *ix, const struct dataset *ds, bool account_based);
+void link_index_release(struct link_index *ix);
+/* The people whose account is acct (non-empty): by_account[*first, *end). */
+void link_index_account(const struct link_index *ix, const struct dataset *ds, const char *acct,
+                        size_t *first, size_t *end);
+
 /* Checks what linking and the tables rely on in a data set read from disk:
  * every index and string id in range, touches grouped by person in time
  * order, links grouped by opportunity. Returns 0, or -1 with a static

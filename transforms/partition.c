@@ -3,66 +3,27 @@
  * order, renumbering indices and re-interning strings into the part's pool. */
 #include "transforms/partition.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "transforms/base/xalloc.h"
 
-static int cmp_account(const void *a, const void *b, void *arg) {
-  const struct dataset *ds = arg;
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  int c = strcmp(ds_str(ds, ds->persons[x].account), ds_str(ds, ds->persons[y].account));
-  if (c)
-    return c;
-  return x < y ? -1 : x > y;
-}
-
-/* off[k] = the first of the nrec records of arr (size bytes each, sorted by
- * the uint32_t key at byte key_at) whose key is >= k, for k in [0, n]. */
-static void group_offsets(size_t *off, size_t n, size_t nrec, const void *arr, size_t size,
-                          size_t key_at) {
-  memset(off, 0, (n + 1) * sizeof(size_t));
-  for (size_t i = 0; i < nrec; i++) {
-    uint32_t k;
-    memcpy(&k, (const char *)arr + i * size + key_at, sizeof k);
-    off[k + 1]++;
-  }
-  for (size_t k = 0; k < n; k++)
-    off[k + 1] += off[k];
-}
-
 void part_index_build(struct part_index *ix, const struct dataset *ds, bool account_based) {
   memset(ix, 0, sizeof(*ix));
   ix->ds = ds;
   ix->account_based = account_based;
-  ix->person_first = xcalloc(ds->npersons + 1, sizeof(uint32_t));
-  for (size_t t = 0; t < ds->ntouches; t++)
-    ix->person_first[ds->touches[t].person + 1]++;
-  for (size_t p = 0; p < ds->npersons; p++)
-    ix->person_first[p + 1] += ix->person_first[p];
-  ix->link_first = xcalloc(ds->nopps + 1, sizeof(size_t));
-  group_offsets(ix->link_first, ds->nopps, ds->nlinks, ds->links, sizeof(*ds->links),
-                offsetof(struct ds_link, opp));
+  link_index_build(&ix->link, ds, account_based);
   ix->hist_first = xcalloc(ds->nopps + 1, sizeof(size_t));
-  group_offsets(ix->hist_first, ds->nopps, ds->nhistory, ds->history, sizeof(*ds->history),
-                offsetof(struct ds_history, opp));
+  for (size_t h = 0; h < ds->nhistory; h++)
+    ix->hist_first[ds->history[h].opp + 1]++;
+  for (size_t o = 0; o < ds->nopps; o++)
+    ix->hist_first[o + 1] += ix->hist_first[o];
   ix->mark = xcalloc(ds->npersons ? ds->npersons : 1, 1);
-  if (!account_based)
-    return;
-  ix->by_account = xreallocarray(NULL, ds->npersons ? ds->npersons : 1, sizeof(uint32_t));
-  for (size_t p = 0; p < ds->npersons; p++)
-    if (ds_str(ds, ds->persons[p].account)[0])
-      ix->by_account[ix->nby_account++] = (uint32_t)p;
-  if (ix->nby_account > 1)
-    qsort_r(ix->by_account, ix->nby_account, sizeof(uint32_t), cmp_account, (void *)ds);
 }
 
 void part_index_release(struct part_index *ix) {
-  free(ix->person_first);
-  free(ix->link_first);
+  link_index_release(&ix->link);
   free(ix->hist_first);
-  free(ix->by_account);
   free(ix->mark);
   memset(ix, 0, sizeof(*ix));
 }
@@ -75,30 +36,19 @@ void part_map_release(struct part_map *m) {
 
 /* Marks the people of account acct (non-empty). */
 static void mark_account(struct part_index *ix, const char *acct) {
-  const struct dataset *ds = ix->ds;
-  size_t lo = 0, hi = ix->nby_account;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(ds_str(ds, ds->persons[ix->by_account[mid]].account), acct) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  for (; lo < ix->nby_account; lo++) {
-    uint32_t p = ix->by_account[lo];
-    if (strcmp(ds_str(ds, ds->persons[p].account), acct) != 0)
-      break;
-    ix->mark[p] = 1;
-  }
+  size_t a, b;
+  link_index_account(&ix->link, ix->ds, acct, &a, &b);
+  for (; a < b; a++)
+    ix->mark[ix->link.by_account[a]] = 1;
 }
 
 /* Marks the people of the opportunities [first, end). */
 static void mark_people(struct part_index *ix, size_t first, size_t end) {
   const struct dataset *ds = ix->ds;
   memset(ix->mark, 0, ds->npersons);
-  for (size_t l = ix->link_first[first]; l < ix->link_first[end]; l++)
+  for (size_t l = ix->link.link_first[first]; l < ix->link.link_first[end]; l++)
     ix->mark[ds->links[l].person] = 1;
-  if (!ix->by_account)
+  if (!ix->link.by_account)
     return;
   for (size_t o = first; o < end; o++) {
     const char *acct = ds_str(ds, ds->opps[o].account);
@@ -142,7 +92,7 @@ static void copy_people(struct dataset *part, struct part_map *map, const struct
   for (size_t p = 0; p < ds->npersons; p++)
     if (ix->mark[p]) {
       np++;
-      nt += ix->person_first[p + 1] - ix->person_first[p];
+      nt += ix->link.person_first[p + 1] - ix->link.person_first[p];
     }
   part->persons = xreallocarray(NULL, np ? np : 1, sizeof(*ds->persons));
   part->touches = xreallocarray(NULL, nt ? nt : 1, sizeof(*ds->touches));
@@ -156,7 +106,7 @@ static void copy_people(struct dataset *part, struct part_map *map, const struct
     x.lead_source = copy_str(part, ds, x.lead_source);
     newp[p] = (uint32_t)part->npersons;
     part->persons[part->npersons++] = x;
-    for (uint32_t t = ix->person_first[p]; t < ix->person_first[p + 1]; t++) {
+    for (uint32_t t = ix->link.person_first[p]; t < ix->link.person_first[p + 1]; t++) {
       struct ds_touch y = ds->touches[t];
       y.touch_id = copy_str(part, ds, y.touch_id);
       y.channel = copy_str(part, ds, y.channel);
@@ -173,7 +123,7 @@ static void copy_people(struct dataset *part, struct part_map *map, const struct
 static void copy_opps(struct dataset *part, struct part_map *map, const struct part_index *ix,
                       size_t first, size_t end, const uint32_t *newp) {
   const struct dataset *ds = ix->ds;
-  size_t n = end - first, nl = ix->link_first[end] - ix->link_first[first];
+  size_t n = end - first, nl = ix->link.link_first[end] - ix->link.link_first[first];
   size_t nh = ix->hist_first[end] - ix->hist_first[first];
   part->opps = xreallocarray(NULL, n ? n : 1, sizeof(*ds->opps));
   map->opp = xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
@@ -190,7 +140,7 @@ static void copy_opps(struct dataset *part, struct part_map *map, const struct p
   }
   part->nopps = map->nopps = n;
   part->links = xreallocarray(NULL, nl ? nl : 1, sizeof(*ds->links));
-  for (size_t l = ix->link_first[first]; l < ix->link_first[end]; l++) {
+  for (size_t l = ix->link.link_first[first]; l < ix->link.link_first[end]; l++) {
     struct ds_link x = {ds->links[l].opp - (uint32_t)first, newp[ds->links[l].person]};
     part->links[part->nlinks++] = x;
   }

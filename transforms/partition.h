@@ -24,17 +24,15 @@
 #include <stdint.h>
 
 #include "transforms/dataset.h"
+#include "transforms/link.h"
 
 /* Indices over the whole data set, built once for all parts. Borrows ds. */
 struct part_index {
   const struct dataset *ds;
   bool account_based;
-  uint32_t *person_first; /* npersons + 1 offsets into ds->touches */
-  size_t *link_first;     /* nopps + 1 offsets into ds->links */
-  size_t *hist_first;     /* nopps + 1 offsets into ds->history */
-  uint32_t *by_account;   /* persons with an account, sorted by (account, index) */
-  size_t nby_account;
-  uint8_t *mark;          /* scratch: npersons flags */
+  struct link_index link; /* linking's own indices: the same people reached */
+  size_t *hist_first;      /* nopps + 1 offsets into ds->history */
+  uint8_t *mark;           /* scratch: npersons flags */
 };
 void part_index_build(struct part_index *ix, const struct dataset *ds, bool account_based);
 void part_index_release(struct part_index *ix);
