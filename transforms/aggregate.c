@@ -197,16 +197,30 @@ static void campaign_groups(struct groups *g, const struct dataset *ds) {
   free(names);
 }
 
-static uint32_t rank_of(const struct groups *g, const char *name) {
-  size_t lo = 0, hi = g->nchannels;
+size_t names_sort_unique(const char **names, size_t n) {
+  if (n > 1)
+    qsort(names, n, sizeof(*names), cmp_strp);
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
+      names[u++] = names[i];
+  return u;
+}
+
+uint32_t names_rank(const char *const *sorted, size_t n, const char *name) {
+  size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(g->chan_names[mid], name) < 0)
+    if (strcmp(sorted[mid], name) < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return (uint32_t)lo; /* present by construction */
+  return (uint32_t)lo;
+}
+
+static uint32_t rank_of(const struct groups *g, const char *name) {
+  return names_rank(g->chan_names, g->nchannels, name);
 }
 
 static void channel_groups(struct groups *g, const struct dataset *ds) {
@@ -226,12 +240,7 @@ static void channel_groups(struct groups *g, const struct dataset *ds) {
     if (ids.keys[i])
       g->chan_names[n++] = ds_str(ds, ids.keys[i] - 1);
   g->chan_names[n++] = GROUP_UNATTRIBUTED;
-  qsort(g->chan_names, n, sizeof(*g->chan_names), cmp_strp);
-  size_t u = 0;
-  for (size_t i = 0; i < n; i++)
-    if (u == 0 || strcmp(g->chan_names[u - 1], g->chan_names[i]) != 0)
-      g->chan_names[u++] = g->chan_names[i];
-  g->nchannels = u;
+  g->nchannels = names_sort_unique(g->chan_names, n);
   for (size_t i = 0; i < ids.nslots; i++)
     if (ids.keys[i])
       ids.vals[i] = rank_of(g, ds_str(ds, ids.keys[i] - 1));

@@ -57,6 +57,13 @@ void range_name(const struct emit_range *r, char out[32]);
 #define GROUP_NONE "(none)"
 #define GROUP_UNATTRIBUTED "(unattributed)"
 
+/* Group names in bytewise order, as every table ranks its groups: sorts
+ * names[0..n) and drops repeats, returning how many are left; then the
+ * rank of a name among them (its lower bound: the caller knows it is
+ * there, or compares). */
+size_t names_sort_unique(const char **names, size_t n);
+uint32_t names_rank(const char *const *sorted, size_t n, const char *name);
+
 struct groups {
   /* Campaign table: group g = campaign index, ncampaigns = (none),
    * ncampaigns + 1 = (unattributed); camp_rank[g] its bytewise rank and

@@ -50,25 +50,9 @@ struct source_groups {
   uint32_t *of_opp;
 };
 
-static int cmp_strp(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static const char *source_name(const struct dataset *ds, const struct ds_opportunity *o) {
   const char *s = ds_str(ds, o->lead_source);
   return *s ? s : GROUP_NONE;
-}
-
-static uint32_t name_rank(const struct source_groups *sg, const char *name) {
-  size_t lo = 0, hi = sg->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(sg->names[mid], name) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return (uint32_t)lo; /* present by construction */
 }
 
 static void source_groups_build(struct source_groups *sg, const struct dataset *ds) {
@@ -82,18 +66,14 @@ static void source_groups_build(struct source_groups *sg, const struct dataset *
       idmap_put(&seen, ds->opps[o].lead_source, 0);
       sg->names[sg->n++] = source_name(ds, &ds->opps[o]);
     }
-  qsort(sg->names, sg->n, sizeof(*sg->names), cmp_strp);
-  size_t u = 0; /* a LeadSource written "(none)" is the group of the empty ones */
-  for (size_t i = 0; i < sg->n; i++)
-    if (u == 0 || strcmp(sg->names[u - 1], sg->names[i]) != 0)
-      sg->names[u++] = sg->names[i];
-  sg->n = u;
+  /* a LeadSource written "(none)" is the group of the empty ones */
+  sg->n = names_sort_unique(sg->names, sg->n);
   sg->of_opp = xreallocarray(NULL, ds->nopps ? ds->nopps : 1, sizeof(uint32_t));
   for (size_t o = 0; o < ds->nopps; o++) {
     str_id id = ds->opps[o].lead_source;
     idmap_get(&seen, id, &v);
     if (v == 0) {
-      v = name_rank(sg, source_name(ds, &ds->opps[o])) + 1;
+      v = names_rank(sg->names, sg->n, source_name(ds, &ds->opps[o])) + 1; /* present */
       idmap_put(&seen, id, v);
     }
     sg->of_opp[o] = v - 1;
