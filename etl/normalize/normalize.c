@@ -36,47 +36,9 @@ void norm_state_init(struct norm_state *st, const struct etl_config *conf, struc
   stage_progress_init(&st->progress, "etl-normalize", 0, false);
 }
 
-void norm_state_release(struct norm_state *st) {
-  reject_log_release(&st->log);
-  fx_table_release(&st->fx);
-  strpool_release(&st->scratch);
-  strpool_release(&st->keys);
-  strpool_release(&st->guids);
-  u64window_release(&st->guid_nums);
-  u64map_release(&st->mlead_nums);
-  u64dense_release(&st->mlead_dense);
-  free(st->mlead_person);
-  free(st->campaigns);
-  free(st->leads);
-  free(st->contacts);
-  free(st->roles);
-  free(st->members);
-  free(st->mleads);
-  idmap_release(&st->campaign_by_id);
-  idmap_release(&st->campaign_by_key);
-  idmap_release(&st->lead_by_id);
-  idmap_release(&st->contact_by_id);
-  idmap_release(&st->opp_by_id);
-  idmap_release(&st->mlead_by_key);
-  if (st->people_built)
-    identity_release(&st->identity);
-  free(st->act_digests);
-  strbuf_release(&st->report);
-  normalize_channel_memo_free(st);
-  free(st->kind_ids);
-  strbuf_release(&st->idbuf);
-  strbuf_release(&st->sb);
-  strbuf_release(&st->memo_key);
-  strbuf_release(&st->actid);
-  strbuf_release(&st->host);
-  ma_attributes_release(&st->attrs);
-  utm_release(&st->utm);
-  memset(st, 0, sizeof(*st));
-}
-
 /* The Marketo keys and GUIDs are needed only while the inputs are read;
  * releasing them before the final sorts lowers the stage's peak memory.
- * Idempotent with norm_state_release. */
+ * norm_state_release calls it too (it is idempotent). */
 static void release_marketo_keys(struct norm_state *st) {
   u64window_release(&st->guid_nums);
   u64map_release(&st->mlead_nums);
@@ -89,6 +51,37 @@ static void release_marketo_keys(struct norm_state *st) {
   free(st->act_digests);
   st->act_digests = NULL;
   st->nact_digests = st->capact_digests = 0;
+}
+
+void norm_state_release(struct norm_state *st) {
+  reject_log_release(&st->log);
+  fx_table_release(&st->fx);
+  release_marketo_keys(st);
+  strpool_release(&st->keys);
+  free(st->campaigns);
+  free(st->leads);
+  free(st->contacts);
+  free(st->roles);
+  free(st->members);
+  free(st->mleads);
+  idmap_release(&st->campaign_by_id);
+  idmap_release(&st->campaign_by_key);
+  idmap_release(&st->lead_by_id);
+  idmap_release(&st->contact_by_id);
+  idmap_release(&st->opp_by_id);
+  if (st->people_built)
+    identity_release(&st->identity);
+  strbuf_release(&st->report);
+  normalize_channel_memo_free(st);
+  free(st->kind_ids);
+  strbuf_release(&st->idbuf);
+  strbuf_release(&st->sb);
+  strbuf_release(&st->memo_key);
+  strbuf_release(&st->actid);
+  strbuf_release(&st->host);
+  ma_attributes_release(&st->attrs);
+  utm_release(&st->utm);
+  memset(st, 0, sizeof(*st));
 }
 
 enum norm_result normalize_run(struct norm_state *st, struct strbuf *err) {

@@ -144,14 +144,27 @@ static const struct kept_digest *kept_digest_find(const struct norm_state *st, s
   return lo < st->nact_digests && st->act_digests[lo].guid == gid ? &st->act_digests[lo] : NULL;
 }
 
+/* An id cell read once: its value when it is a canonical decimal
+ * (u64map.h), which decides whether it is looked up by number or by text. */
+struct num_id {
+  bool numeric;
+  uint64_t num;
+};
+
+static struct num_id num_id_of(const char *s, size_t n) {
+  struct num_id k;
+  k.numeric = u64_canonical_decimal(s, n, &k.num);
+  return k;
+}
+
 /* The person of the Marketo lead an activity's leadId names: by number for
- * a canonical decimal id (u64map.h; the dense array holds persons), else by
- * its interned text. */
+ * a canonical decimal id (the dense array holds persons), else by its
+ * interned text. */
 static bool find_mlead_person(const struct norm_state *st, const char *lead, size_t n,
-                              uint32_t *person) {
-  uint64_t num, v;
+                              struct num_id k, uint32_t *person) {
+  uint64_t num = k.num, v;
   uint32_t mi;
-  if (u64_canonical_decimal(lead, n, &num)) {
+  if (k.numeric) {
     if (st->mlead_dense.value)
       return u64dense_get(&st->mlead_dense, num, person);
     if (!u64map_get(&st->mlead_nums, num, &v))
@@ -184,12 +197,11 @@ static void index_mlead_persons(struct norm_state *st) {
 
 /* Starts loading the GUID's and the lead's slots while the row's other
  * values are parsed: both tables are far larger than the caches. */
-static void prefetch_keys(const struct norm_state *st, bool numeric_guid, uint64_t guid_num,
-                          const char *lead, size_t ln) {
-  uint64_t lead_num;
-  if (numeric_guid && st->guid_nums.overflow.count)
-    u64map_prefetch(&st->guid_nums.overflow, guid_num);
-  if (!u64_canonical_decimal(lead, ln, &lead_num))
+static void prefetch_keys(const struct norm_state *st, struct num_id guid, struct num_id lead) {
+  uint64_t lead_num = lead.num;
+  if (guid.numeric && st->guid_nums.overflow.count)
+    u64map_prefetch(&st->guid_nums.overflow, guid.num);
+  if (!lead.numeric)
     return;
   if (!st->mlead_dense.value)
     u64map_prefetch(&st->mlead_nums, lead_num);
@@ -202,12 +214,12 @@ static void prefetch_keys(const struct norm_state *st, bool numeric_guid, uint64
  * the same digest (a re-export), -1 when it was kept with another digest
  * (a duplicate). Numeric GUIDs compare the first 64 bits of the digest
  * (a false "same row" needs a 2^-64 coincidence); others the whole. */
-static int keep_guid(struct norm_state *st, const char *guid, size_t n, bool numeric,
-                     uint64_t num, const unsigned char digest[INPUT_DIGEST_LEN]) {
+static int keep_guid(struct norm_state *st, const char *guid, size_t n, struct num_id key,
+                     const unsigned char digest[INPUT_DIGEST_LEN]) {
   uint64_t d64, kept;
   memcpy(&d64, digest, sizeof(d64));
-  if (numeric)
-    return u64window_add(&st->guid_nums, num, d64, &kept) ? 0 : kept == d64 ? 1 : -1;
+  if (key.numeric)
+    return u64window_add(&st->guid_nums, key.num, d64, &kept) ? 0 : kept == d64 ? 1 : -1;
   /* the pool only grows for a GUID it has not seen: no separate set needed */
   size_t known = st->guids.count;
   str_id gid = strpool_intern(&st->guids, guid, n);
@@ -235,9 +247,8 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
   const char *id = st->actid.buf;
   const char *lead = input_table_get(t, AC_LEAD, &ln);
   const char *type = input_table_get(t, AC_TYPE, &tn);
-  uint64_t guid_num;
-  bool numeric_guid = u64_canonical_decimal(guid, n, &guid_num);
-  prefetch_keys(st, numeric_guid, guid_num, lead, ln);
+  struct num_id guid_key = num_id_of(guid, n), lead_key = num_id_of(lead, ln);
+  prefetch_keys(st, guid_key, lead_key);
   struct ts_value date;
   long type_id = 0;
   const char *kind = NULL;
@@ -270,14 +281,14 @@ static void activity_row(struct norm_state *st, struct input_table *t) {
     }
   }
   uint32_t person;
-  if (!find_mlead_person(st, lead, ln, &person)) {
+  if (!find_mlead_person(st, lead, ln, lead_key, &person)) {
     reject_add(&st->log, t->input, t->rec.line, id + 3, "leadId",
                SEV_ERROR, "unknown reference '%s'", lead);
     return;
   }
   unsigned char digest[INPUT_DIGEST_LEN];
   input_table_row_digest(t, digest);
-  int seen = keep_guid(st, guid, n, numeric_guid, guid_num, digest);
+  int seen = keep_guid(st, guid, n, guid_key, digest);
   if (seen != 0) {
     if (seen > 0) {
       input_table_skipped(t); /* a re-export of the kept row (contract §1.2) */
