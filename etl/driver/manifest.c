@@ -304,8 +304,18 @@ static void hash_tap(void *arg, const void *data, size_t n) { sha256_update(arg,
 /* Hashes the file's bytes and, for CSV outputs, counts its records (a
  * .csv.gz inflated through the input layer's gzip source, which rejects a
  * truncated or corrupt member and trailing bytes). */
+/* The entry of the last scan for name, if its file is unchanged. */
 static const struct manifest_output *scanned_before(const struct manifest *m, const char *name,
-                                                    const struct stat *st);
+                                                    const struct stat *st) {
+  for (size_t i = 0; i < m->nscanned; i++) {
+    const struct manifest_output *o = &m->scanned[i];
+    if (strcmp(o->name, name) == 0 && o->bytes == (uint64_t)st->st_size &&
+        o->dev == (uint64_t)st->st_dev && o->ino == (uint64_t)st->st_ino &&
+        o->mtime_sec == (int64_t)st->st_mtim.tv_sec && o->mtime_nsec == (int64_t)st->st_mtim.tv_nsec)
+      return o;
+  }
+  return NULL;
+}
 
 static int scan_output(const struct manifest *m, const char *dir, const char *name,
                        struct manifest_output *o, struct strbuf *err) {
@@ -428,18 +438,6 @@ void manifest_clear_outputs(struct manifest *m) {
   m->noutputs = m->outputs_cap = 0;
 }
 
-/* The entry of the last scan for name, if its file is unchanged. */
-static const struct manifest_output *scanned_before(const struct manifest *m, const char *name,
-                                                    const struct stat *st) {
-  for (size_t i = 0; i < m->nscanned; i++) {
-    const struct manifest_output *o = &m->scanned[i];
-    if (strcmp(o->name, name) == 0 && o->bytes == (uint64_t)st->st_size &&
-        o->dev == (uint64_t)st->st_dev && o->ino == (uint64_t)st->st_ino &&
-        o->mtime_sec == (int64_t)st->st_mtim.tv_sec && o->mtime_nsec == (int64_t)st->st_mtim.tv_nsec)
-      return o;
-  }
-  return NULL;
-}
 
 /* --- JSON ---------------------------------------------------------------- */
 
