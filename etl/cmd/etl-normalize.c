@@ -20,7 +20,8 @@
 #include "etl/input/input_set.h"
 
 static const char usage[] =
-    "usage: etl-normalize -c FILE --work DIR [--jobs N] [--quiet | --verbose]\n"
+    "usage: etl-normalize -c FILE --work DIR [--jobs N] [--from-split SPLIT]\n"
+    "                     [--quiet | --verbose]\n"
     "       etl-normalize -c FILE --check\n"
     "       etl-normalize --help | --version\n"
     "\n"
@@ -45,6 +46,10 @@ static const char usage[] =
     "                     files of an input of several files are opened, inflated\n"
     "                     and split on their own threads while one is read; the\n"
     "                     outputs are the same for every N\n"
+    "      --from-split SPLIT  read each input file from its pre-split file\n"
+    "                     SPLIT/I.rec, written by etl-split (a Slurm run's job\n"
+    "                     array) instead of from the file itself; the outputs\n"
+    "                     and every fault are those of a plain run\n"
     "  -q, --quiet        errors and warnings only\n"
     "  -v, --verbose      one more line per input\n"
     "  -h, --help         print this help\n"
@@ -133,11 +138,12 @@ static int write_outputs(struct norm_state *st, const char *work, struct strbuf 
 
 /* Returns PROG_CONTINUE to go on, else the exit code. */
 static int parse_args(int argc, char **argv, const char **conf_path, const char **work,
-                      bool *check, unsigned *jobs) {
+                      bool *check, unsigned *jobs, const char **split) {
   static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
                                        {"work", required_argument, NULL, 'w'},
                                        {"check", no_argument, NULL, 'k'},
                                        {"jobs", required_argument, NULL, 'j'},
+                                       {"from-split", required_argument, NULL, 's'},
                                        PROG_COMMON_LONGOPTS,
                                        {NULL, 0, NULL, 0}};
   int c, rc = PROG_CONTINUE;
@@ -146,6 +152,7 @@ static int parse_args(int argc, char **argv, const char **conf_path, const char 
     case 'c': *conf_path = optarg; break;
     case 'w': *work = optarg; break;
     case 'k': *check = true; break;
+    case 's': *split = optarg; break;
     case 'j': {
       long n;
       if ((rc = prog_count_option("--jobs", optarg, 1, PROG_MAX_JOBS, &n)) != PROG_CONTINUE)
@@ -159,6 +166,8 @@ static int parse_args(int argc, char **argv, const char **conf_path, const char 
     return rc;
   if (!*work && !*check)
     return prog_usage_error("--work DIR or --check is required");
+  if (*split && *check)
+    return prog_usage_error("--from-split and --check cannot be combined");
   return PROG_CONTINUE;
 }
 
@@ -186,7 +195,8 @@ static int finish(struct norm_state *st, enum norm_result r, const char *work,
   return ETL_EXIT_OK;
 }
 
-static int run(const char *conf_path, const char *work, bool check, unsigned jobs) {
+static int run(const char *conf_path, const char *work, bool check, unsigned jobs,
+               const char *split) {
   double start = stage_log_seconds();
   enum stage_log_level level = prog_level();
   struct strbuf err = STRBUF_INIT;
@@ -197,12 +207,20 @@ static int run(const char *conf_path, const char *work, bool check, unsigned job
     strbuf_release(&err);
     return ETL_EXIT_USAGE;
   }
+  struct presplit_index *presplit = NULL;
+  if (split && presplit_index_open(&presplit, split, &err) != 0) {
+    prog_error("%s", strbuf_str(&err));
+    etl_config_release(&conf);
+    strbuf_release(&err);
+    return ETL_EXIT_DATA;
+  }
   struct dataset ds;
   dataset_init(&ds);
   struct norm_state st;
   norm_state_init(&st, &conf, &ds);
   st.check_only = check;
   st.jobs = jobs;
+  st.presplit = presplit;
   st.log_level = level;
   stage_progress_init(&st.progress, "etl-normalize", input_bytes(&conf),
                       !check && level >= STAGE_LOG_INFO && isatty(STDERR_FILENO));
@@ -216,6 +234,7 @@ static int run(const char *conf_path, const char *work, bool check, unsigned job
   if (check && rc == ETL_EXIT_OK)
     printf("etl-normalize: %s: configuration and inputs look fine\n", conf_path);
   norm_state_release(&st);
+  presplit_index_free(presplit);
   dataset_release(&ds);
   etl_config_release(&conf);
   strbuf_release(&err);
@@ -223,12 +242,12 @@ static int run(const char *conf_path, const char *work, bool check, unsigned job
 }
 
 int main(int argc, char **argv) {
-  const char *conf_path = "pipeline.conf", *work = NULL;
+  const char *conf_path = "pipeline.conf", *work = NULL, *split = NULL;
   bool check = false;
   unsigned jobs = 1;
   prog_init("etl-normalize", usage);
-  int rc = parse_args(argc, argv, &conf_path, &work, &check, &jobs);
+  int rc = parse_args(argc, argv, &conf_path, &work, &check, &jobs, &split);
   if (rc != PROG_CONTINUE)
     return rc;
-  return prog_exit(run(conf_path, work, check, jobs));
+  return prog_exit(run(conf_path, work, check, jobs, split));
 }

@@ -25,6 +25,11 @@ static int open_part_reader(const struct input_table *t, struct input_part *p,
     o.row_digests = t->ma;   /* the re-export rule needs them: on the parsing thread */
     return etl_reader_open_path(r, p->path, NULL, &o, err);
   }
+  case INPUT_PART_PRESPLIT: {
+    struct etl_input_opts o = t->opts;
+    o.row_digests = t->ma;
+    return etl_reader_open_presplit(r, p->presplit, 0, p->path, &o, err);
+  }
   case INPUT_PART_ENTRY:
     return etl_container_open_at(p->container, p->member, r, err);
   case INPUT_PART_READER:

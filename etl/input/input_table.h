@@ -36,7 +36,7 @@ struct col_spec {
   bool required;    /* the column must be in the header */
 };
 
-enum input_part_kind { INPUT_PART_FILE, INPUT_PART_ENTRY, INPUT_PART_READER };
+enum input_part_kind { INPUT_PART_FILE, INPUT_PART_ENTRY, INPUT_PART_READER, INPUT_PART_PRESPLIT };
 
 /* One file of an input, opened when its turn comes. */
 struct input_part {
@@ -47,6 +47,8 @@ struct input_part {
   struct etl_container *container; /* ENTRY: not owned; must outlive the table */
   size_t member;                   /* ENTRY: index from etl_container_find */
   struct etl_reader *reader;       /* READER: an open reader, owned (tests) */
+  const struct presplit_file *presplit; /* PRESPLIT: the file `path` was split
+                                           into (NULL: none; not owned) */
 };
 
 #define INPUT_DIGEST_LEN ROW_DIGEST_LEN /* bytes of a row digest (128 bits) */

@@ -43,6 +43,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,6 +53,7 @@
 #include "etl/input/byte_source.h"
 #include "etl/input/csv_tokenizer.h"
 #include "etl/input/prefetch_source.h"
+#include "etl/input/presplit.h"
 #include "etl/input/record_pipe.h"
 #include "etl/input/gzip_stream.h"
 #include "etl/input/hash_source.h"
@@ -107,6 +109,7 @@ struct etl_reader {
   char *header_bytes;
   struct strbuf err;
   struct record_pipe *pipe; /* records parsed on a second thread, after the header */
+  struct presplit_stream *replay; /* records replayed from a pre-split file, or NULL */
   struct hash_result digest; /* SHA-256 of the file (entry), set at its end */
   struct row_digester rows;  /* with opts.row_digests, once the header is read */
   bool rows_ready;
@@ -330,7 +333,7 @@ static void drop_consumed(struct etl_reader *r) {
 }
 
 /* Records parsed before a fault are handed out first, then the fault. */
-static int reader_next_sync(struct etl_reader *r, struct etl_record *rec) {
+static int csv_next(struct etl_reader *r, struct etl_record *rec) {
   if (r->qhead == r->qlen) {
     if (r->failed)
       return ETL_READ_FAULT;
@@ -352,6 +355,29 @@ static int reader_next_sync(struct etl_reader *r, struct etl_record *rec) {
   rec->nfields = slot->nfields;
   rec->fields = r->out_fields;
   rec->lens = r->flen + slot->first;
+  return ETL_READ_OK;
+}
+
+/* The next record of a pre-split file: the same records, then the same
+ * end or fault (with its message) as the reader that split it. */
+static int replay_next(struct etl_reader *r, struct etl_record *rec) {
+  if (r->failed)
+    return ETL_READ_FAULT;
+  int rc = presplit_stream_next(r->replay, rec);
+  if (rc == ETL_READ_FAULT) {
+    r->failed = true;
+    strbuf_reset(&r->err);
+    strbuf_adds(&r->err, presplit_stream_error(r->replay));
+  } else if (rc == ETL_READ_EOF) {
+    snprintf(r->digest.hex, sizeof r->digest.hex, "%s", presplit_stream_sha256(r->replay));
+  }
+  return rc;
+}
+
+static int reader_next_sync(struct etl_reader *r, struct etl_record *rec) {
+  int rc = r->replay ? replay_next(r, rec) : csv_next(r, rec);
+  if (rc != ETL_READ_OK)
+    return rc;
   rec->digest = NULL;
   if (r->rows_ready && rec->nfields == r->rows.nfields) {
     row_digester_row(&r->rows, rec, r->row_digest);
@@ -368,6 +394,10 @@ static int pipe_pull(void *ctx, struct etl_record *rec) { return reader_next_syn
 
 static void pipe_counters(void *ctx, uint64_t *in, uint64_t *out) {
   const struct etl_reader *r = ctx;
+  if (r->replay) {
+    presplit_stream_counters(r->replay, in, out);
+    return;
+  }
   *in = r->src ? r->src->in : 0;
   *out = r->src ? r->src->out : 0;
 }
@@ -504,6 +534,23 @@ int etl_reader_open_memory(struct etl_reader **out, const void *data, size_t len
   return open_memory(out, data, len, source, opts, false, err);
 }
 
+int etl_reader_open_presplit(struct etl_reader **out, const struct presplit_file *f,
+                             size_t stream, const char *path, const struct etl_input_opts *opts,
+                             struct strbuf *err) {
+  *out = NULL;
+  if (!f) {
+    strbuf_addf(err, "%s: no pre-split file of it (was etl-split run for these inputs?)", path);
+    return -1;
+  }
+  struct presplit_stream *s;
+  if (presplit_stream_open(&s, f, stream, err) != 0)
+    return -1; /* the recorded open fault, or damage */
+  struct etl_reader *r = reader_new(presplit_stream_source(s), opts);
+  r->replay = s;
+  r->file_bytes = presplit_stream_file_bytes(s);
+  return reader_start(r, out, err);
+}
+
 int etl_reader_open_memory_libcsv(struct etl_reader **out, const void *data, size_t len,
                                   const char *source, const struct etl_input_opts *opts,
                                   struct strbuf *err) {
@@ -526,20 +573,20 @@ const char *etl_reader_error(const struct etl_reader *r) { return strbuf_str(&r-
 const char *etl_reader_source(const struct etl_reader *r) { return r->source; }
 uint64_t etl_reader_bytes_in(const struct etl_reader *r) {
   uint64_t in, out;
-  if (r->pipe) {
+  if (r->pipe)
     record_pipe_counters(r->pipe, &in, &out);
-    return in;
-  }
-  return r->src ? r->src->in : 0;
+  else
+    pipe_counters((void *)(uintptr_t)r, &in, &out);
+  return in;
 }
 
 uint64_t etl_reader_bytes_out(const struct etl_reader *r) {
   uint64_t in, out;
-  if (r->pipe) {
+  if (r->pipe)
     record_pipe_counters(r->pipe, &in, &out);
-    return out;
-  }
-  return r->src ? r->src->out : 0;
+  else
+    pipe_counters((void *)(uintptr_t)r, &in, &out);
+  return out;
 }
 uint64_t etl_reader_file_bytes(const struct etl_reader *r) { return r->file_bytes; }
 const char *etl_reader_sha256(const struct etl_reader *r) {
@@ -551,6 +598,7 @@ void etl_reader_free(struct etl_reader *r) {
     return;
   record_pipe_stop(r->pipe); /* before anything the producer thread uses */
   byte_source_free(r->src);
+  presplit_stream_free(r->replay);
   csv_free(&r->csv);
   csv_tokenizer_release(&r->tok);
   free(r->source);
@@ -581,6 +629,7 @@ struct etl_container {
   uint64_t file_bytes;
   struct etl_archive_member *members; /* for a directory: relative paths */
   size_t n;
+  const struct presplit_file *presplit; /* replayed: entries are its streams */
 };
 
 static void add_member(struct etl_container *c, size_t *cap, char *path, uint64_t size) {
@@ -740,8 +789,22 @@ static bool check_entry_name(const struct etl_container *c, const char *path, st
   return false;
 }
 
+/* A replayed container answers as the split container did. */
+static int presplit_find(const struct etl_container *c, const char *entity, size_t *index,
+                         struct strbuf *err) {
+  const char *msg, *entry;
+  int rc = presplit_file_entity(c->presplit, entity, &msg, index, &entry);
+  if (rc == -2)
+    strbuf_addf(err, "%s: the split did not look for %s", presplit_file_name(c->presplit), entity);
+  else if (rc == -1)
+    strbuf_adds(err, msg);
+  return rc == -2 ? -1 : rc;
+}
+
 int etl_container_find(const struct etl_container *c, const char *entity, size_t *index,
                        struct strbuf *err) {
+  if (c->presplit)
+    return presplit_find(c, entity, index, err);
   char *want = xasprintf("%s.csv", entity);
   char *want_gz = xasprintf("%s.csv.gz", entity);
   const struct etl_archive_member *found = NULL;
@@ -777,12 +840,43 @@ void etl_container_describe_missing(const struct etl_container *c, const char *e
 int etl_container_open_at(struct etl_container *c, size_t index, struct etl_reader **out,
                           struct strbuf *err) {
   *out = NULL;
+  if (c->presplit)
+    return etl_reader_open_presplit(out, c->presplit, index, c->name, &c->opts, err);
   return open_member(c, &c->members[index], out, err);
 }
 
 const char *etl_container_member_path(const struct etl_container *c, size_t index) {
-  return c->members[index].path;
+  return c->presplit ? presplit_file_entry(c->presplit, index) : c->members[index].path;
 }
+
+int etl_container_open_presplit(struct etl_container **out, const struct presplit_file *f,
+                                const char *path, const struct etl_input_opts *opts,
+                                struct strbuf *err) {
+  const char *msg = "", *name = "";
+  bool is_dir = false;
+  uint64_t bytes = 0;
+  *out = NULL;
+  if (!f) {
+    strbuf_addf(err, "%s: no pre-split file of it (was etl-split run for these inputs?)", path);
+    return -1;
+  }
+  int rc = presplit_file_container(f, &msg, &is_dir, &name, &bytes);
+  if (rc <= 0) {
+    if (rc == 0)
+      strbuf_addf(err, "%s: split as a file, not as a CRM export part", presplit_file_name(f));
+    else
+      strbuf_adds(err, msg);
+    return -1;
+  }
+  struct etl_container *c = container_new(name, opts);
+  c->presplit = f;
+  c->is_dir = is_dir;
+  c->file_bytes = bytes;
+  *out = c;
+  return 0;
+}
+
+bool etl_container_is_dir(const struct etl_container *c) { return c->is_dir; }
 
 int etl_container_open_entity(struct etl_container *c, const char *entity,
                               struct etl_reader **out, struct strbuf *err) {

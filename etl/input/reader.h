@@ -110,6 +110,18 @@ const char *etl_reader_sha256(const struct etl_reader *r);
 /* Closes everything; NULL is a no-op. */
 void etl_reader_free(struct etl_reader *r);
 
+/* --- Replaying a pre-split file (etl/input/presplit.h) ------------------- */
+struct presplit_file;
+
+/* Opens stream `stream` of a pre-split file as a reader that hands out the
+ * records, counters, SHA-256, end and fault the split reader met, in the
+ * same order; an open fault recorded by the split is this call's -1 with
+ * its message. f NULL: -1, "<path>: no pre-split file of it ...". f must
+ * outlive the reader. */
+int etl_reader_open_presplit(struct etl_reader **out, const struct presplit_file *f,
+                             size_t stream, const char *path, const struct etl_input_opts *opts,
+                             struct strbuf *err);
+
 /* --- CRM containers: an archive or a directory ------------------------- */
 struct etl_container;
 
@@ -151,6 +163,15 @@ int etl_container_open_memory(struct etl_container **out, const void *data, size
                               const char *name, const struct etl_input_opts *opts,
                               struct strbuf *err);
 
+/* A CRM part replayed from its pre-split file (f must outlive it): find
+ * gives the answers the split got, open_at replays the entity's stream. A
+ * container that could not be opened when split is -1 with its message
+ * here; f NULL is -1 naming path. */
+int etl_container_open_presplit(struct etl_container **out, const struct presplit_file *f,
+                                const char *path, const struct etl_input_opts *opts,
+                                struct strbuf *err);
+/* True for a CRM directory (not an archive). */
+bool etl_container_is_dir(const struct etl_container *c);
 /* Base name of the container (for messages). */
 const char *etl_container_name(const struct etl_container *c);
 uint64_t etl_container_file_bytes(const struct etl_container *c);

@@ -18,6 +18,7 @@
 
 #include "etl/common/config.h"
 #include "etl/input/input_set.h"
+#include "etl/input/presplit.h"
 #include "etl/input/input_table.h"
 #include "etl/common/rejects.h"
 #include "etl/common/stage_log.h"
@@ -81,6 +82,8 @@ struct norm_state {
   bool check_only;
   unsigned jobs; /* >= 1: the input files read at once (the next jobs - 1
                     files of a multi-file input are opened ahead) */
+  const struct presplit_index *presplit; /* --from-split: every input file is
+                    replayed from its pre-split file (not owned); NULL: read */
   struct dataset *ds; /* output; its string pool holds every id */
   struct reject_log log;
   struct fx_table fx;
@@ -156,6 +159,16 @@ struct norm_crm {
  * a part that is not a readable archive or directory); close it either way. */
 int norm_crm_open(struct norm_state *st, struct norm_crm *crm, struct strbuf *err);
 void norm_crm_close(struct norm_crm *crm);
+
+/* With st->presplit (normalize_presplit.c): a file part becomes the replay
+ * of its pre-split file; a CRM part is opened from its pre-split file. */
+void norm_presplit_part(const struct norm_state *st, struct input_part *part);
+int norm_container_open(const struct norm_state *st, const char *path,
+                        const struct etl_input_opts *o, struct etl_container **out,
+                        struct strbuf *err);
+/* The CRM entities the stage reads, in its order (NULL-terminated, static):
+ * what etl-split splits out of each CRM export part. */
+const char *const *normalize_crm_entity_names(void);
 
 /* Opens a CRM entity over every part that holds it (parts of one entity,
  * read in part order; two matches in one part are a fault) or an [input]

@@ -559,3 +559,10 @@ int normalize_crm(struct norm_state *st, struct strbuf *err) {
   norm_crm_close(&crm);
   return rc;
 }
+
+const char *const *normalize_crm_entity_names(void) {
+  static const char *names[NCOLS(crm_entities) + 1];
+  for (size_t i = 0; i < NCOLS(crm_entities); i++)
+    names[i] = crm_entities[i].name;
+  return names;
+}

@@ -95,6 +95,7 @@ int norm_open_file(struct norm_state *st, const char *path, const char *key, boo
   for (size_t i = 0; i < set.n; i++) {
     parts[i].kind = INPUT_PART_FILE;
     parts[i].path = set.paths[i]; /* handed over */
+    norm_presplit_part(st, &parts[i]);
   }
   size_t nparts = set.n;
   set.n = 0;
@@ -111,7 +112,7 @@ int norm_crm_open(struct norm_state *st, struct norm_crm *crm, struct strbuf *er
   struct etl_input_opts o = input_opts(st);
   crm->parts = xcalloc(crm->set.n, sizeof(*crm->parts));
   for (size_t i = 0; i < crm->set.n; i++) {
-    if (etl_container_open(&crm->parts[crm->n], crm->set.paths[i], &o, err) != 0)
+    if (norm_container_open(st, crm->set.paths[i], &o, &crm->parts[crm->n], err) != 0)
       return -1;
     crm->n++;
   }
