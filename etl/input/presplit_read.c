@@ -198,14 +198,16 @@ static int load(struct presplit_file *f, struct strbuf *err) {
   }
   if (read_at(f, f->size - PRESPLIT_TRAILER, trailer, sizeof trailer) != 0 ||
       memcmp(trailer + 16, PRESPLIT_END_MAGIC, 8) != 0) {
-    strbuf_addf(err, "%s: truncated pre-split file (%" PRIu64 " bytes, no end mark)", f->name,
-                f->size);
+    strbuf_addf(err,
+                "%s: incomplete pre-split file (%" PRIu64
+                " bytes, no end mark: cut short or damaged)",
+                f->name, f->size);
     return -1;
   }
   uint64_t total = get_le(trailer + 8, 8);
   f->dir_off = get_le(trailer, 8);
   if (total != f->size) {
-    strbuf_addf(err, "%s: truncated pre-split file (%" PRIu64 " bytes, written as %" PRIu64 ")",
+    strbuf_addf(err, "%s: incomplete pre-split file (%" PRIu64 " bytes, written as %" PRIu64 ")",
                 f->name, f->size, total);
     return -1;
   }

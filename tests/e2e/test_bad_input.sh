@@ -23,86 +23,20 @@
 # with the CRM entities taken out of fixtures/crm_export.zip). Optional:
 # ARGS (extra `etl run` arguments), run_case() (replaces the run; it must
 # leave the status in $STATUS), verify() (extra checks), OWN_OUT=1 (the case
-# publishes into its own out_dir: for cases that succeed). Helpers below:
+# publishes into its own out_dir: for cases that succeed). Helpers (in
+# bad_input_lib.sh):
 # pack_crm, conf_pipeline, conf_append, conf_line, gz_edit, csv_edit, poke,
 # cut_at.
 # Only cases whose name matches $BAD_INPUT_ONLY (a grep -E pattern) run when
 # it is set.
 . "$(dirname "$0")/lib.sh"
-
-CASES_DIR="$ATTR_SOURCE_DIR/tests/bad-input"
-MKARCHIVE="$ATTR_BIN_DIR/mkarchive"
-[ -x "$MKARCHIVE" ] || fail "$MKARCHIVE is not built"
+. "$(dirname "$0")/bad_input_lib.sh"
 OUT="$SCRATCH/out"
 BASE="$SCRATCH/base"
 
-# --- helpers for the cases (cwd = the case's folder) -------------------------
-
-# pack_crm [FORMAT [OUTFILE]]: the entities in crm/ (base names) as an
-# archive, by default in/crm_export.zip (the file pipeline.conf names).
-pack_crm() {
-  local fmt=${1:-zip} out=${2:-in/crm_export.zip} f args=()
-  for f in crm/*; do args+=("$(basename "$f")=$f"); done
-  rm -f "$out"
-  "$MKARCHIVE" "$fmt" "$out" "${args[@]}"
-}
-
-# conf_pipeline LINE...: a second [pipeline] section at the end (the last
-# value of a key wins).
-conf_pipeline() {
-  printf '\n[pipeline]\n' >>pipeline.conf
-  printf '%s\n' "$@" >>pipeline.conf
-}
-
-# conf_append LINE...: raw lines at the end of pipeline.conf.
-conf_append() { printf '%s\n' "$@" >>pipeline.conf; }
-
-# conf_line FIXED_STRING: number of the last line of pipeline.conf holding it.
-conf_line() { grep -nF -- "$1" pipeline.conf | tail -n1 | cut -d: -f1; }
-
-# gz_edit FILE CMD...: FILE (gzip) decompressed through CMD (a filter) and
-# compressed again with gzip -n.
-gz_edit() {
-  local f=$1
-  shift
-  gzip -dc "$f" | "$@" >"$f.tmp"
-  gzip -n <"$f.tmp" >"$f"
-  rm -f "$f.tmp"
-}
-
-# csv_edit FILE CMD...: FILE rewritten through the filter CMD.
-csv_edit() {
-  local f=$1
-  shift
-  "$@" <"$f" >"$f.tmp"
-  mv "$f.tmp" "$f"
-}
-
-# poke FILE OFFSET: inverts the byte at OFFSET (negative: from the end).
-poke() {
-  local f=$1 off=$2 size b
-  size=$(stat -c %s "$f")
-  [ "$off" -ge 0 ] || off=$((size + off))
-  b=$(od -An -tu1 -j "$off" -N1 "$f" | tr -d ' ')
-  printf "\\$(printf %03o $((255 - b)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
-}
-
-# cut_at FILE LENGTH: keeps the first LENGTH bytes (negative: drops -LENGTH).
-cut_at() {
-  local f=$1 len=$2
-  [ "$len" -ge 0 ] || len=$(($(stat -c %s "$f") + len))
-  truncate -s "$len" "$f"
-}
-
 # --- the published directory every case must leave alone ----------------------
 
-mkdir -p "$BASE/in" "$BASE/crm"
-cp "$FIXTURES"/*.csv "$FIXTURES"/*.gz "$FIXTURES"/*.zip "$BASE/in/"
-while IFS= read -r entry; do
-  "$MKARCHIVE" cat "$FIXTURES/crm_export.zip" "$entry" >"$BASE/crm/$entry"
-done < <("$MKARCHIVE" list "$FIXTURES/crm_export.zip")
-sed -e "s|^out_dir *=.*|out_dir = $OUT|" -e 's|= *fixtures/|= in/|' \
-  "$ATTR_SOURCE_DIR/pipeline.conf" >"$BASE/pipeline.conf"
+bad_input_base "$BASE" "$OUT"
 
 good_run() { # good_run LABEL: a run of the intact inputs into $OUT
   (cd "$BASE" && "$ETL" run -c pipeline.conf --as-of "$AS_OF" --quiet) \
