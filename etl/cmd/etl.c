@@ -34,6 +34,7 @@
 #include "etl/driver/publish.h"
 #include "etl/driver/run_stage.h"
 #include "etl/driver/stage_dir.h"
+#include "etl/input/input_list.h"
 #include "transforms/base/calendar.h"
 #include "transforms/base/strbuf.h"
 #include "transforms/base/xalloc.h"
@@ -46,6 +47,7 @@
 #define ATTRIBUTE PLAN_ATTRIBUTE
 #define MERGE PLAN_MERGE
 #define PARTITION PLAN_PARTITION
+#define SPLIT_TASKS_MAX 1000 /* Slurm's default MaxArraySize is 1001 */
 #define REPORT PLAN_REPORT
 #define MANIFEST_NAME "manifest.json"
 
@@ -382,6 +384,27 @@ static char *absolute(const char *what, const char *path) {
   return abs;
 }
 
+/* The etl-split tasks of a Slurm run: one per input file (docs/scale-out.md),
+ * listed as etl-split lists them. None when the inputs cannot be listed
+ * (etl-normalize then reads them and reports why, as in a local run) or are
+ * more files than one job array may hold. */
+static unsigned split_tasks(struct driver *d) {
+  struct input_list l;
+  struct strbuf err = STRBUF_INIT;
+  unsigned n = 0;
+  if (input_list_resolve(&l, &d->config, &err) != 0)
+    info("the inputs cannot be listed (%s): %s reads them in one job", strbuf_str(&err),
+         NORMALIZE);
+  else if (l.n > SPLIT_TASKS_MAX)
+    info("%zu input files, more than %d split tasks: %s reads them in one job", l.n,
+         SPLIT_TASKS_MAX, NORMALIZE);
+  else
+    n = (unsigned)l.n;
+  input_list_release(&l);
+  strbuf_release(&err);
+  return n;
+}
+
 /* Slurm executor: all the stages as batch jobs over the run folder,
  * then the tables copied into the stage folder. A failed run keeps the
  * run folder for its logs. */
@@ -402,6 +425,7 @@ static int run_slurm(struct driver *d) {
   int rc = 0;
   make_plan(d, &p, stages, config, work, tables);
   p.threads = d->opt.jobs ? (unsigned)d->opt.jobs : 0;
+  p.nsplit = split_tasks(d);
   strbuf_reset(&d->err);
   if (plan_make_dirs(&p, true, &d->err) < 0) {
     error("%s", strbuf_str(&d->err));
@@ -412,6 +436,8 @@ static int run_slurm(struct driver *d) {
     rc = slurm_run(&p, &o, &d->sig, &t);
   }
   if (rc == 0) {
+    if (p.nsplit > 0)
+      manifest_add_stage(&d->manifest, PLAN_SPLIT, t.split);
     manifest_add_stage(&d->manifest, NORMALIZE, t.normalize);
     if (plan_partitioned(&p))
       manifest_add_stage(&d->manifest, PARTITION, t.partition);

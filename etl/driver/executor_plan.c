@@ -48,6 +48,15 @@ static void add_range(const struct exec_plan *p, struct plan_argv *a) {
   }
 }
 
+void plan_argv_split(const struct exec_plan *p, struct plan_argv *a) {
+  memset(a, 0, sizeof(*a));
+  plan_argv_add(a, PLAN_SPLIT, false);
+  plan_argv_add(a, "-c", false);
+  plan_argv_add(a, p->config, false);
+  plan_argv_add(a, "--work", false);
+  plan_argv_add(a, p->work, false);
+}
+
 void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a) {
   memset(a, 0, sizeof(*a));
   plan_argv_add(a, PLAN_NORMALIZE, false);
@@ -58,6 +67,10 @@ void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a) {
   if (p->threads > 1) { /* the next files of a multi-file input, read ahead */
     plan_argv_add(a, "--jobs", false);
     add_owned(a, xasprintf("%u", p->threads));
+  }
+  if (p->nsplit > 0) {
+    plan_argv_add(a, "--from-split", false);
+    add_owned(a, plan_work_path(p, "split"));
   }
 }
 
@@ -164,7 +177,7 @@ int plan_make_dirs(const struct exec_plan *p, bool slurm, struct strbuf *err) {
   if (!slurm)
     return 0;
   if (make_dir(p, "logs", err) < 0 || make_dir(p, "status", err) < 0 ||
-      make_dir(p, "slurm", err) < 0)
+      make_dir(p, "slurm", err) < 0 || (p->nsplit > 0 && make_dir(p, "split", err) < 0))
     return -1;
   return 0;
 }

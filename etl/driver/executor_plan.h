@@ -10,7 +10,13 @@
  * share this description and build every stage's command line here, so
  * all of them run exactly the same stages.
  *
+ * With the Slurm executor, etl-normalize is itself split: one etl-split
+ * task per input file (etl/input/input_list.h) writes WORK/split/I.rec, and
+ * etl-normalize --from-split WORK/split runs the row rules over them
+ * (docs/scale-out.md).
+ *
  * Work folder layout:
+ *   split/<I>.rec                        Slurm: etl-split task I
  *   dataset.bin rejects.csv inputs.tsv   etl-normalize
  *   parts/<I>/, parts/fit.bin            etl-partition: shard I's part
  *   shards/<I>/                          partial results of shard I
@@ -26,6 +32,7 @@
 
 #include "transforms/base/strbuf.h"
 
+#define PLAN_SPLIT "etl-split"
 #define PLAN_NORMALIZE "etl-normalize"
 #define PLAN_ATTRIBUTE "etl-attribute"
 #define PLAN_MERGE "etl-merge"
@@ -42,6 +49,8 @@ struct exec_plan {
   const char *tables;    /* where etl-merge writes the tables */
   unsigned nshards;      /* >= 1 */
   unsigned threads;      /* etl-attribute --jobs per task; 0: not passed */
+  unsigned nsplit;       /* etl-split tasks before etl-normalize (one per
+                            input file); 0: etl-normalize reads the inputs */
 };
 
 /* A command line; the strings it made itself are freed by _release. */
@@ -53,7 +62,10 @@ struct plan_argv {
   size_t nowned;
 };
 
-/* etl-normalize -c CONF --work WORK [--jobs T] (T > 1) */
+/* etl-split -c CONF --work WORK; the Slurm script appends --task I. */
+void plan_argv_split(const struct exec_plan *p, struct plan_argv *a);
+/* etl-normalize -c CONF --work WORK [--jobs T] (T > 1) [--from-split
+ * WORK/split] (nsplit > 0) */
 void plan_argv_normalize(const struct exec_plan *p, struct plan_argv *a);
 /* True when the shards read parts (more than one shard). */
 bool plan_partitioned(const struct exec_plan *p);

@@ -24,7 +24,7 @@
 #define QUERY_FAIL_LIMIT 120 /* failed squeue calls in a row before giving up */
 #define LOG_RELAY_MAX (64 * 1024)
 #define TASK_MAX 1000000UL
-#define SLURM_JOBS_MAX 4
+#define SLURM_JOBS_MAX 5
 
 /* --- Pure pieces ------------------------------------------------------------ */
 
@@ -107,8 +107,7 @@ static void sh_quote(struct strbuf *out, const char *s) {
   stage_format_argv(argv, out);
 }
 
-void slurm_script(struct strbuf *out, const char *path, const char *const *argv,
-                  unsigned nshards, const char *work, const char *status_prefix) {
+static void script_head(struct strbuf *out, const char *path, const char *const *argv) {
   strbuf_adds(out, "#!/bin/sh\n# A task of `etl run`, written by etl: runs one stage and records\n"
                    "# its exit status for the driver.\n"
                    "task=${SLURM_ARRAY_TASK_ID:-0}\n");
@@ -117,6 +116,19 @@ void slurm_script(struct strbuf *out, const char *path, const char *const *argv,
     strbuf_addc(out, ' ');
     sh_quote(out, argv[i]);
   }
+}
+
+static void script_tail(struct strbuf *out, const char *status_prefix) {
+  strbuf_adds(out, "\nrc=$?\nstatus=");
+  sh_quote(out, status_prefix);
+  strbuf_adds(out, "\".$task\"\n"
+                   "printf '%s\\n' \"$rc\" >\"$status.tmp\" && mv -f \"$status.tmp\" \"$status\"\n"
+                   "exit \"$rc\"\n");
+}
+
+void slurm_script(struct strbuf *out, const char *path, const char *const *argv,
+                  unsigned nshards, const char *work, const char *status_prefix) {
+  script_head(out, path, argv);
   if (nshards > 0) {
     char *shards = xasprintf("%s/shards/", work);
     strbuf_addf(out, " --shard \"$task/%u\" --partial ", nshards);
@@ -124,11 +136,14 @@ void slurm_script(struct strbuf *out, const char *path, const char *const *argv,
     strbuf_adds(out, "\"$task\"");
     free(shards);
   }
-  strbuf_adds(out, "\nrc=$?\nstatus=");
-  sh_quote(out, status_prefix);
-  strbuf_adds(out, "\".$task\"\n"
-                   "printf '%s\\n' \"$rc\" >\"$status.tmp\" && mv -f \"$status.tmp\" \"$status\"\n"
-                   "exit \"$rc\"\n");
+  script_tail(out, status_prefix);
+}
+
+void slurm_script_split(struct strbuf *out, const char *path, const char *const *argv,
+                        const char *status_prefix) {
+  script_head(out, path, argv);
+  strbuf_adds(out, " --task \"$task\"");
+  script_tail(out, status_prefix);
 }
 
 /* --- The run ---------------------------------------------------------------- */
@@ -158,7 +173,7 @@ struct slurm_state {
   const struct slurm_opts *o;
   struct stage_signals *sig;
   struct slurm_job jobs[SLURM_JOBS_MAX];
-  size_t njobs; /* 3, or 4 with etl-partition (plan_partitioned) */
+  size_t njobs; /* 3, +1 with etl-split (nsplit), +1 with etl-partition */
   unsigned query_failures;
 };
 
@@ -256,8 +271,8 @@ static void sbatch_argv(const struct slurm_state *s, const struct slurm_job *j,
   add_fmt(sb, "--output=%s", outpat);
   add_fmt(sb, "--chdir=%s", p->work);
   if (j->array) {
-    add_fmt(sb, "--array=0-%u", p->nshards - 1);
-    if (p->threads > 1)
+    add_fmt(sb, "--array=0-%u", j->ntasks - 1);
+    if (p->threads > 1 && !strcmp(j->stage, PLAN_ATTRIBUTE))
       add_fmt(sb, "--cpus-per-task=%u", p->threads);
   }
   if (after) {
@@ -280,7 +295,10 @@ static int submit(struct slurm_state *s, struct slurm_job *j, const struct plan_
   struct plan_argv sb;
   int rc = -1;
 
-  slurm_script(&text, path, a->argv, j->array ? p->nshards : 0, p->work, status);
+  if (!strcmp(j->stage, PLAN_SPLIT))
+    slurm_script_split(&text, path, a->argv, status);
+  else
+    slurm_script(&text, path, a->argv, j->array ? p->nshards : 0, p->work, status);
   sbatch_argv(s, j, script, after, &sb);
   if (prog_level() >= STAGE_LOG_VERBOSE) {
     struct strbuf cmd = STRBUF_INIT;
@@ -297,7 +315,7 @@ static int submit(struct slurm_state *s, struct slurm_job *j, const struct plan_
   if (rc == 0) {
     j->submitted = true;
     if (j->array)
-      prog_info("submitted %s[0-%u] as slurm job array %s", j->stage, p->nshards - 1, j->id);
+      prog_info("submitted %s[0-%u] as slurm job array %s", j->stage, j->ntasks - 1, j->id);
     else
       prog_info("submitted %s as slurm job %s", j->stage, j->id);
   } else {
@@ -492,7 +510,9 @@ static void cancel_all(struct slurm_state *s) {
 
 /* The command line of job j (its stage). */
 static void job_argv(const struct slurm_state *s, const struct slurm_job *j, struct plan_argv *a) {
-  if (!strcmp(j->stage, PLAN_NORMALIZE))
+  if (!strcmp(j->stage, PLAN_SPLIT))
+    plan_argv_split(s->p, a);
+  else if (!strcmp(j->stage, PLAN_NORMALIZE))
     plan_argv_normalize(s->p, a);
   else if (!strcmp(j->stage, PLAN_PARTITION))
     plan_argv_partition(s->p, a);
@@ -538,24 +558,30 @@ static int wait_job(struct slurm_state *s, struct slurm_job *j) {
 }
 
 static void jobs_init(struct slurm_state *s) {
-  static const char *const plain[] = {PLAN_NORMALIZE, PLAN_ATTRIBUTE, PLAN_MERGE};
-  static const char *const parted[] = {PLAN_NORMALIZE, PLAN_PARTITION, PLAN_ATTRIBUTE,
-                                       PLAN_MERGE};
-  bool cut = plan_partitioned(s->p);
-  size_t n = cut ? 4 : 3; /* a local bound: -O2 cannot see memset leave s->njobs alone */
+  const char *stages[SLURM_JOBS_MAX];
+  size_t n = 0; /* a local bound: -O2 cannot see memset leave s->njobs alone */
+  if (s->p->nsplit > 0)
+    stages[n++] = PLAN_SPLIT;
+  stages[n++] = PLAN_NORMALIZE;
+  if (plan_partitioned(s->p))
+    stages[n++] = PLAN_PARTITION;
+  stages[n++] = PLAN_ATTRIBUTE;
+  stages[n++] = PLAN_MERGE;
   s->njobs = n;
   for (size_t i = 0; i < n; i++) {
     struct slurm_job *j = &s->jobs[i];
     memset(j, 0, sizeof(*j));
-    j->stage = cut ? parted[i] : plain[i];
-    j->array = !strcmp(j->stage, PLAN_ATTRIBUTE);
-    j->ntasks = j->array ? s->p->nshards : 1;
+    j->stage = stages[i];
+    j->array = !strcmp(j->stage, PLAN_ATTRIBUTE) || !strcmp(j->stage, PLAN_SPLIT);
+    j->ntasks = !strcmp(j->stage, PLAN_SPLIT) ? s->p->nsplit : j->array ? s->p->nshards : 1;
     j->tasks = xcalloc(j->ntasks, sizeof(struct slurm_task));
   }
 }
 
 /* The field of t holding stage's seconds. */
 static double *stage_seconds(struct slurm_times *t, const char *stage) {
+  if (!strcmp(stage, PLAN_SPLIT))
+    return &t->split;
   if (!strcmp(stage, PLAN_NORMALIZE))
     return &t->normalize;
   if (!strcmp(stage, PLAN_PARTITION))

@@ -1,7 +1,9 @@
 /* The Slurm executor of a sharded run (README "Running on a cluster"):
+ * etl-split (one task per input file, when the driver could list them),
  * etl-normalize, etl-partition (with more than one shard), the
  * etl-attribute shards and etl-merge as batch jobs chained with afterok
- * dependencies, the shards as one job array (--array=0-(N-1)), all over the run's work folder, which must be on a
+ * dependencies, the split tasks and the shards each as one job array
+ * (--array=0-(N-1)), all over the run's work folder, which must be on a
  * file system every node shares, as must the stage programs and the inputs.
  *
  * Each job runs a small /bin/sh script (WORK/slurm/<stage>.sh) that runs
@@ -33,7 +35,7 @@ struct slurm_opts {
 
 /* Wall seconds of each stage as the driver saw them (queueing included). */
 struct slurm_times {
-  double normalize, partition, attribute, merge; /* partition: 0 when not run */
+  double split, normalize, partition, attribute, merge; /* split, partition: 0 when not run */
 };
 
 /* Submits the jobs and waits for them. p->work must exist; p->tables
@@ -76,5 +78,8 @@ int slurm_parse_exit_code(const char *text, int *code);
  * ("WORK/status/etl-attribute"), suffixed ".<task>". */
 void slurm_script(struct strbuf *out, const char *path, const char *const *argv,
                   unsigned nshards, const char *work, const char *status_prefix);
+/* The same for an etl-split task: `--task "$task"` appended. */
+void slurm_script_split(struct strbuf *out, const char *path, const char *const *argv,
+                        const char *status_prefix);
 
 #endif

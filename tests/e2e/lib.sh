@@ -81,7 +81,7 @@ csv_of() {
 make_failing_shard_stages() {
   local dir=$1 p
   mkdir "$dir"
-  for p in etl etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$dir/"; done
+  for p in etl etl-split etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$dir/"; done
   mv "$dir/etl-attribute" "$dir/etl-attribute.real"
   cat >"$dir/etl-attribute" <<'EOF'
 #!/bin/sh

@@ -16,7 +16,7 @@ cd "$SCRATCH"
 programs=()
 for p in "$ATTR_BIN_DIR"/etl*; do [ -x "$p" ] && programs+=("$p"); done
 names=$(for p in "${programs[@]}"; do basename "$p"; done | paste -sd' ' -)
-for want in etl etl-normalize etl-partition etl-attribute etl-merge etl-dump; do
+for want in etl etl-split etl-normalize etl-partition etl-attribute etl-merge etl-dump; do
   [[ " $names " == *" $want "* ]] || fail "$want is not built (found: $names)"
 done
 

@@ -3,8 +3,15 @@
 # scratch folder, started here and stopped by PID whatever happens.
 #  1. --shards 4 on the fixtures gives tables byte-identical to a local run
 #     (every model, the data-driven ones and model_fit.csv included), and so
-#     do --shards 1, 2 and 8; with more than one shard etl-partition runs as
-#     its own job between etl-normalize and the shards, which read parts;
+#     do --shards 1, 2 and 8; normalize runs split: an etl-split job array,
+#     one task per input file, then etl-normalize --from-split, and the
+#     manifest's inputs are the local run's; with more than one shard
+#     etl-partition runs as its own job between etl-normalize and the
+#     shards, which read parts; the export in pieces (31 files) likewise;
+#  1b. a split task that fails: a corrupt input (recorded by its task,
+#     reported by etl-normalize as a local run reports it) and a task killed
+#     by a signal (named with its log, the later jobs cancelled); nothing is
+#     published;
 #  2. a shard task that fails: the run fails with its status, names the task
 #     and its log, cancels the merge job and publishes nothing;
 #  3. a failing etl-normalize job, a failing etl-partition job, and sbatch
@@ -138,6 +145,9 @@ expect_exit 0 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 4 --work-dir
 cp "$SCRATCH/last.err" slurm_ok.err
 grep -q 'submitted etl-attribute\[0-3\] as slurm job array [0-9]' slurm_ok.err ||
   fail "no job array submitted: $(cat slurm_ok.err)"
+grep -q 'submitted etl-split\[0-4\] as slurm job array [0-9]' slurm_ok.err ||
+  fail "no etl-split job array (5 input files): $(cat slurm_ok.err)"
+grep -qE '^etl-split: [0-9TZ:-]+ task 3/5: ma_activities ' slurm_ok.err || fail "the split logs were not relayed"
 grep -qE '^etl-attribute: [0-9TZ:-]+ shard 3/4: ' slurm_ok.err || fail "the shard logs were not relayed"
 local_pub=$(find "$SCRATCH/local/out" -mindepth 1 -maxdepth 1 -type d ! -name '.*')
 slurm_pub=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
@@ -148,6 +158,11 @@ for t in attribution_by_campaign.csv attribution_by_channel.csv touch_credits.cs
 done
 grep -q '"name": "etl-merge"' "$slurm_pub/manifest.json" || fail "manifest lacks the merge stage"
 grep -q '"name": "etl-partition"' "$slurm_pub/manifest.json" || fail "manifest lacks the partition stage"
+grep -q '"name": "etl-split"' "$slurm_pub/manifest.json" || fail "manifest lacks the split stage"
+manifest_inputs() { sed -n '/^  "inputs": \[/,/^  \],/p' "$1"; }
+[ "$(manifest_inputs "$slurm_pub/manifest.json" | grep -c '"sha256"')" -eq 11 ] || fail "not 11 inputs in the manifest"
+[ "$(manifest_inputs "$local_pub/manifest.json")" = "$(manifest_inputs "$slurm_pub/manifest.json")" ] ||
+  fail "the manifest's inputs differ from the local run's"
 grep -q 'submitted etl-partition as slurm job [0-9]' slurm_ok.err || fail "no partition job: $(cat slurm_ok.err)"
 [ -z "$(ls -A shared)" ] || fail "the work folder was not removed: $(ls shared)"
 [ -z "$(find out -mindepth 1 -maxdepth 1 -name '.*' ! -name .lock)" ] || fail "leftovers in out"
@@ -169,6 +184,90 @@ for n in 1 2 8; do
   fi
 done
 echo "slurm --shards 1, 2, 8: byte-identical to the local run"
+
+# the export in pieces: 31 split tasks, the same tables and inputs as locally
+pieces=$SCRATCH/pieces
+mkdir -p "$pieces"
+for f in crm_split marketo_split fx_rates.csv costs.csv; do ln -s "$FIXTURES/$f" "$pieces/$f"; done
+sed -e 's|^out_dir *=.*|out_dir = out|' "$FIXTURES/pipeline-split.conf" >"$pieces/pipeline.conf"
+sed -e 's|^out_dir *=.*|out_dir = out-local|' "$FIXTURES/pipeline-split.conf" >"$pieces/local.conf"
+cd "$pieces"
+"$ETL" run -q -c local.conf --as-of "$AS_OF" --no-cache >local.out 2>local.err || fail "pieces, local: $(cat local.err)"
+expect_exit 0 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 2
+grep -q 'submitted etl-split\[0-30\] as slurm job array' "$SCRATCH/last.err" ||
+  fail "pieces: not 31 split tasks: $(cat "$SCRATCH/last.err")"
+lp=$(find out-local -mindepth 1 -maxdepth 1 -type d ! -name '.*')
+sp=$(find out -mindepth 1 -maxdepth 1 -type d ! -name '.*')
+for f in "$lp"/*; do
+  name=$(basename "$f")
+  case $name in manifest.json | report.html) continue ;; esac # seconds; the config's out_dir
+  cmp -s "$f" "$sp/$name" || fail "pieces: $name differs from the local run"
+done
+[ "$(manifest_inputs "$lp/manifest.json")" = "$(manifest_inputs "$sp/manifest.json")" ] ||
+  fail "pieces: the manifest's inputs differ from the local run's"
+echo "slurm, the export in pieces: 31 split tasks, byte-identical to the local run"
+
+# --- 1b. a failing split task ----------------------------------------------------
+
+# a corrupt input: its task records the fault, etl-normalize reports it
+make_conf "$SCRATCH/corrupt"
+cd "$SCRATCH/corrupt"
+rm fixtures
+mkdir fixtures
+cp -r "$FIXTURES"/. fixtures/
+size=$(stat -c %s fixtures/marketo_activities.csv.gz)
+truncate -s $((size / 2)) fixtures/marketo_activities.csv.gz
+set +e
+mkdir local-work
+"$ATTR_BIN_DIR/etl-normalize" -c pipeline.conf --work local-work 2>local.err
+local_rc=$?
+set -e
+[ "$local_rc" -eq 1 ] || fail "corrupt input: the local normalize exited $local_rc"
+want=$(sed -E 's/^etl-normalize: [0-9T:Z-]{20} //' local.err)
+expect_exit 1 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 2
+grep -q 'submitted etl-split\[0-4\]' "$SCRATCH/last.err" || fail "corrupt input: no split array"
+grep -qE '^etl: [0-9T:Z-]{20} slurm task etl-normalize \(job [0-9]+\) failed with exit status 1, log: /.*/logs/etl-normalize\.log$' \
+  "$SCRATCH/last.err" || fail "corrupt input: no failed merge: $(cat "$SCRATCH/last.err")"
+grep -qF -- "$want" "$SCRATCH/last.err" || fail "corrupt input: not the local message '$want': $(cat "$SCRATCH/last.err")"
+grep -q 'slurm task etl-split' "$SCRATCH/last.err" && fail "corrupt input: a split task reported as failed"
+[ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "corrupt input: something was published"
+echo "corrupt input: recorded by its split task, reported as locally ($want), nothing published"
+
+# a split task killed by a signal
+kstages="$SCRATCH/kill_stages"
+mkdir "$kstages"
+for p in etl etl-split etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$kstages/"; done
+mv "$kstages/etl-split" "$kstages/etl-split.real"
+cat >"$kstages/etl-split" <<'KILL'
+#!/bin/sh
+for a in "$@"; do
+  if [ "$a" = 3 ]; then
+    echo "etl-split: task 3 kills itself" >&2
+    kill -KILL $$
+  fi
+done
+exec "$(dirname "$0")/etl-split.real" "$@"
+KILL
+chmod +x "$kstages/etl-split"
+make_conf "$SCRATCH/killed"
+cd "$SCRATCH/killed"
+mkdir shared
+expect_exit 137 env ETL_STAGE_DIR="$kstages" "$ETL" run --as-of "$AS_OF" --executor slurm --shards 2 \
+  --work-dir shared
+cp "$SCRATCH/last.err" killed.err
+grep -qE '^etl: [0-9T:Z-]{20} slurm task etl-split\[3\] \(job [0-9]+_3\) failed with exit status 137, log: /.*/logs/etl-split\.3\.log$' \
+  killed.err || fail "the killed split task is not named with its log: $(cat killed.err)"
+grep -q 'task 3 kills itself' killed.err || fail "the killed task's log was not relayed"
+[ "$(grep -cE '^etl: [0-9T:Z-]{20} slurm task ' killed.err)" -eq 1 ] || fail "other tasks reported as failed"
+grep -q 'cancelled slurm jobs' killed.err || fail "the later jobs were not cancelled"
+norm_id=$(grep -E 'submitted etl-normalize as slurm job [0-9]+' killed.err | grep -oE '[0-9]+$')
+for _ in $(seq 50); do
+  [ "$(squeue -h -t all -j "$norm_id" -o %T 2>/dev/null)" = CANCELLED ] && break
+  sleep 0.1
+done
+[ "$(squeue -h -t all -j "$norm_id" -o %T 2>/dev/null)" = CANCELLED ] || fail "the merge job was not cancelled"
+[ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "killed split task: something was published"
+echo "killed split task: exit 137, task and log named, later jobs cancelled, nothing published"
 
 # --- 2. a failing shard task ---------------------------------------------------
 
@@ -206,6 +305,10 @@ sed -i -e 's|^crm *=.*|crm = fixtures/no_such_export.zip|' pipeline.conf
 expect_exit 1 "$ETL" run --as-of "$AS_OF" --executor slurm --shards 2
 grep -qE '^etl: [0-9T:Z-]{20} slurm task etl-normalize \(job [0-9]+\) failed with exit status 1, log: /.*/logs/etl-normalize\.log$' \
   "$SCRATCH/last.err" || fail "normalize failure not reported: $(cat "$SCRATCH/last.err")"
+# inputs that cannot be listed: no split tasks, etl-normalize reads (and reports) them
+grep -q 'the inputs cannot be listed (.*no_such_export.zip.*): etl-normalize reads them in one job' \
+  "$SCRATCH/last.err" || fail "no word on the unlisted inputs: $(cat "$SCRATCH/last.err")"
+grep -q 'submitted etl-split' "$SCRATCH/last.err" && fail "split tasks for inputs that cannot be listed"
 grep -q 'slurm task etl-attribute' "$SCRATCH/last.err" && fail "the cancelled shards were reported as failures"
 [ -z "$(find out -mindepth 1 -maxdepth 1 ! -name '.*')" ] || fail "something was published"
 # the default work folder (in out_dir) is kept for its logs until the next run
@@ -219,7 +322,7 @@ echo "normalize failure and sbatch refusal reported"
 # a failing etl-partition job: named with its log, the shards and merge cancelled
 pstages="$SCRATCH/partition_stages"
 mkdir "$pstages"
-for p in etl etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$pstages/"; done
+for p in etl etl-split etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$pstages/"; done
 printf '#!/bin/sh\necho "etl-partition: injected failure" >&2\nexit 3\n' >"$pstages/etl-partition"
 chmod +x "$pstages/etl-partition"
 make_conf "$SCRATCH/failpart"
@@ -239,7 +342,7 @@ echo "partition failure reported, later jobs cancelled"
 
 slow="$SCRATCH/slow_stages"
 mkdir "$slow"
-for p in etl etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
+for p in etl etl-split etl-normalize etl-partition etl-attribute etl-merge etl-report; do cp "$ATTR_BIN_DIR/$p" "$slow/"; done
 mv "$slow/etl-normalize" "$slow/etl-normalize.real"
 printf '#!/bin/sh\nsleep 60\nexec "$(dirname "$0")/etl-normalize.real" "$@"\n' >"$slow/etl-normalize"
 chmod +x "$slow/etl-normalize"
