@@ -112,11 +112,12 @@ static int split_task(const struct etl_config *conf, const struct input_list *l,
     rc = ETL_EXIT_IO;
   } else if (prog_level() >= STAGE_LOG_INFO) {
     stage_log_line("etl-split",
-                   "task %zu/%zu: %s %s: %" PRIu64 " records in %" PRIu64 " stream%s, %" PRIu64
+                   "task %zu/%zu: %s %s: %" PRIu64 " record%s in %" PRIu64 " stream%s, %" PRIu64
                    " fault%s recorded, %" PRIu64 " bytes read, %" PRIu64 " split, %" PRIu64
                    " written, %.2f s",
-                   task, l->n, in->key, in->path, n.records, n.streams, n.streams == 1 ? "" : "s",
-                   n.faults, n.faults == 1 ? "" : "s", n.bytes_in, n.bytes_out, n.written,
+                   task, l->n, in->key, in->path, n.records, n.records == 1 ? "" : "s",
+                   n.streams, n.streams == 1 ? "" : "s", n.faults, n.faults == 1 ? "" : "s",
+                   n.bytes_in, n.bytes_out, n.written,
                    stage_log_seconds() - start);
   }
   free(out);
