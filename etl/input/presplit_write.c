@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "etl/input/presplit.h"
 #include "etl/input/presplit_frame.h"

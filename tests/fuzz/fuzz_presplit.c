@@ -12,9 +12,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
-
 #include "etl/input/presplit.h"
+#include "etl/input/presplit_frame.h"
 #include "etl/input/reader.h"
 #include "transforms/base/strbuf.h"
 
@@ -86,7 +85,7 @@ static void replay(const struct presplit_file *f) {
   strbuf_release(&err);
 }
 
-static void put_le(uint8_t *p, uint64_t v, int n) {
+static void fuzz_put_le(uint8_t *p, uint64_t v, int n) {
   for (int i = 0; i < n; i++)
     p[i] = (uint8_t)(v >> (8 * i));
 }
@@ -102,12 +101,10 @@ static void fix_up(uint8_t *d, size_t n) {
                  (size_t)d[off + 4] << 24;
     if (len > end - off - 9)
       break;
-    uLong crc = crc32(0L, d + off, 1);
-    crc = crc32(crc, d + off + 9, (uInt)len);
-    put_le(d + off + 5, crc, 4);
+    fuzz_put_le(d + off + 5, presplit_crc((char)d[off], d + off + 9, len), 4);
     off += 9 + len;
   }
-  put_le(d + n - 16, n, 8);
+  fuzz_put_le(d + n - 16, n, 8);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
