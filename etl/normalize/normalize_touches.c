@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etl/common/psort.h"
 #include "etl/normalize/normalize.h"
 #include "transforms/base/xalloc.h"
 
@@ -230,11 +231,24 @@ static void finish_persons_and_opps(struct norm_state *st) {
   free(order);
 }
 
+/* Orders each person's touches by (time, touch_id). The de-duplicating
+ * sort left them grouped by person already, so sorting each group on its
+ * own gives the same order as one sort of the whole array, in a fraction of
+ * the time (groups are small and sit in the caches). */
+static void sort_each_person(struct ds_touch *touches, size_t n) {
+  for (size_t i = 0, j; i < n; i = j) {
+    for (j = i + 1; j < n && touches[j].person == touches[i].person; j++)
+      ;
+    if (j - i > 1)
+      qsort(touches + i, j - i, sizeof(*touches), cmp_touch_final);
+  }
+}
+
 static void finish_touches_and_links(struct norm_state *st) {
   struct dataset *ds = st->ds;
   sort_pool = &ds->strings;
-  if (ds->ntouches > 1) /* qsort of a NULL array is undefined, even when empty */
-    qsort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_dedup);
+  /* the readers are done: both cores can sort */
+  psort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_dedup, st->jobs);
   size_t k = 0;
   for (size_t i = 0; i < ds->ntouches; i++) {
     const struct ds_touch *t = &ds->touches[i];
@@ -244,8 +258,7 @@ static void finish_touches_and_links(struct norm_state *st) {
     ds->touches[k++] = *t;
   }
   ds->ntouches = k;
-  if (ds->ntouches > 1)
-    qsort(ds->touches, ds->ntouches, sizeof(*ds->touches), cmp_touch_final);
+  sort_each_person(ds->touches, ds->ntouches);
   if (ds->nlinks > 1)
     qsort(ds->links, ds->nlinks, sizeof(*ds->links), cmp_link);
   k = 0;
