@@ -118,7 +118,7 @@ static void activity_touch(struct norm_state *st, uint32_t person, int type_inde
   fields[RF_REFERRER] = strbuf_str(host);
   fields[RF_CAMPAIGN_TYPE] = campaign == DS_NONE ? "" : ds_str(st->ds, st->campaigns[campaign].type);
   fields[RF_KIND] = kind;
-  fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[person].lead_source);
+  fields[RF_LEAD_SOURCE] = norm_person_lead_source(st, person);
   str_id channel = normalize_channel(st, fields);
   /* "ma:" + a GUID kept once: unique, so appended without a lookup */
   str_id touch_id = strpool_add_unique(&st->ds->strings, st->actid.buf, st->actid.len);

@@ -67,6 +67,12 @@ void normalize_add_touch(struct norm_state *st, str_id touch_id, uint32_t person
   t->channel = channel;
 }
 
+const char *norm_person_lead_source(const struct norm_state *st, uint32_t person) {
+  if (!st->rule_fields[RF_LEAD_SOURCE])
+    return "";
+  return ds_str(st->ds, st->ds->persons[person].lead_source);
+}
+
 /* CRM touches: campaign members that responded (or all of them). */
 static void member_touches(struct norm_state *st) {
   str_id kind = STR_EMPTY; /* interned with the first touch */
@@ -79,7 +85,7 @@ static void member_touches(struct norm_state *st) {
     const char *fields[RF_COUNT] = {NULL};
     fields[RF_CAMPAIGN_TYPE] = ds_str(st->ds, st->campaigns[m->campaign].type);
     fields[RF_KIND] = TOUCH_KIND_CAMPAIGN_RESPONSE;
-    fields[RF_LEAD_SOURCE] = ds_str(st->ds, st->ds->persons[person].lead_source);
+    fields[RF_LEAD_SOURCE] = norm_person_lead_source(st, person);
     str_id channel = normalize_channel(st, fields);
     strbuf_reset(&st->sb);
     strbuf_adds(&st->sb, "cm:");
