@@ -198,21 +198,17 @@ static void cell_sep(struct csv_out *o) {
   o->row_started = true;
 }
 
-static bool needs_quotes(const char *s) {
-  for (; *s; s++)
-    if (*s == ',' || *s == '"' || *s == '\r' || *s == '\n')
-      return true;
-  return false;
-}
-
 void csv_out_text(struct csv_out *o, const char *s) {
   cell_sep(o);
   bool guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
                s[0] == '\r';
-  if (!needs_quotes(s)) {
+  /* one scan finds both whether quotes are needed and, when not, the
+   * length (strcspn is vectorized; most cells are plain) */
+  size_t plain = strcspn(s, ",\"\r\n");
+  if (s[plain] == '\0') {
     if (guard)
       strbuf_addc(&o->buf, '\'');
-    strbuf_adds(&o->buf, s);
+    strbuf_add(&o->buf, s, plain);
     return;
   }
   strbuf_addc(&o->buf, '"');
