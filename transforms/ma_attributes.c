@@ -157,14 +157,38 @@ static int json_escape(struct jparser *p, struct jsink *k) {
  * control character. */
 static inline bool json_plain(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; }
 
+/* Some byte of w is below 0x20, a quote or a backslash. Exact (the usual
+ * has-zero-byte and has-less-than tricks never miss a byte and never report
+ * one that is not there), so a word without it is eight plain bytes. */
+static inline bool word_has_special(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  uint64_t zero_q = (q - ones) & ~q, zero_b = (b - ones) & ~b, low = (w - ones * 0x20) & ~w;
+  return ((zero_q | zero_b | low) & highs) != 0;
+}
+
+/* The end of the run of plain string bytes at s[i..n): eight bytes a step
+ * (user agents and URLs are long), then byte by byte near the end of the
+ * run. */
+static size_t plain_run(const char *s, size_t i, size_t n) {
+  uint64_t w;
+  while (i + 8 <= n) {
+    memcpy(&w, s + i, 8);
+    if (word_has_special(w))
+      break;
+    i += 8;
+  }
+  while (i < n && json_plain((unsigned char)s[i]))
+    i++;
+  return i;
+}
+
 /* A string at p->i (on the opening quote), decoded into k (may be NULL). */
 static int json_string(struct jparser *p, struct jsink *k) {
   p->i++;
   for (;;) {
     const char *s = p->s;
-    size_t start = p->i, i = start, n = p->n;
-    while (i < n && json_plain((unsigned char)s[i]))
-      i++;
+    size_t start = p->i, i = plain_run(s, start, p->n);
     p->i = i;
     sink_add(k, s + start, i - start);
     if (p->i >= p->n || (unsigned char)p->s[p->i] < 0x20)

@@ -1,110 +1,37 @@
-/* SHA-256 (see sha256.h), written from FIPS 180-4 §6.2. */
+/* SHA-256 through libcrypto's EVP interface (see sha256.h). */
 #include "etl/common/sha256.h"
 
-#include <string.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
-
-static uint32_t rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
-
-static uint32_t load_be32(const unsigned char *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-static void store_be32(unsigned char *p, uint32_t v) {
-  p[0] = (unsigned char)(v >> 24);
-  p[1] = (unsigned char)(v >> 16);
-  p[2] = (unsigned char)(v >> 8);
-  p[3] = (unsigned char)v;
-}
-
-static void compress_block(uint32_t h[8], const unsigned char *block) {
-  uint32_t w[64];
-  for (int i = 0; i < 16; i++)
-    w[i] = load_be32(block + 4 * i);
-  for (int i = 16; i < 64; i++) {
-    uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-  for (int i = 0; i < 64; i++) {
-    uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    uint32_t t1 = hh + s1 + ((e & f) ^ (~e & g)) + K[i] + w[i];
-    uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    hh = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  h[0] += a;
-  h[1] += b;
-  h[2] += c;
-  h[3] += d;
-  h[4] += e;
-  h[5] += f;
-  h[6] += g;
-  h[7] += hh;
+static void fatal(const char *what) {
+  fprintf(stderr, "fatal: libcrypto: %s\n", what);
+  exit(1);
 }
 
 void sha256_init(struct sha256 *s) {
-  static const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  memcpy(s->h, init, sizeof init);
-  s->total = 0;
-  s->used = 0;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx || EVP_DigestInit_ex2(ctx, EVP_sha256(), NULL) != 1)
+    fatal("cannot set up SHA-256");
+  s->ctx = ctx;
 }
 
 void sha256_update(struct sha256 *s, const void *data, size_t n) {
-  const unsigned char *p = data;
-  s->total += n;
-  if (s->used) {
-    size_t take = 64 - s->used < n ? 64 - s->used : n;
-    memcpy(s->block + s->used, p, take);
-    s->used += take;
-    p += take;
-    n -= take;
-    if (s->used < 64)
-      return;
-    compress_block(s->h, s->block);
-    s->used = 0;
-  }
-  for (; n >= 64; p += 64, n -= 64)
-    compress_block(s->h, p);
-  if (n)
-    memcpy(s->block, p, n);
-  s->used = n;
+  if (n && EVP_DigestUpdate(s->ctx, data, n) != 1)
+    fatal("SHA-256 failed");
 }
 
 void sha256_final(struct sha256 *s, unsigned char out[SHA256_DIGEST_LEN]) {
-  uint64_t bits = s->total * 8;
-  s->block[s->used++] = 0x80;
-  if (s->used > 56) {
-    memset(s->block + s->used, 0, 64 - s->used);
-    compress_block(s->h, s->block);
-    s->used = 0;
-  }
-  memset(s->block + s->used, 0, 56 - s->used);
-  store_be32(s->block + 56, (uint32_t)(bits >> 32));
-  store_be32(s->block + 60, (uint32_t)bits);
-  compress_block(s->h, s->block);
-  for (int i = 0; i < 8; i++)
-    store_be32(out + 4 * i, s->h[i]);
-  s->used = 0;
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(s->ctx, out, &len) != 1 || len != SHA256_DIGEST_LEN)
+    fatal("SHA-256 failed");
+  sha256_discard(s);
+}
+
+void sha256_discard(struct sha256 *s) {
+  EVP_MD_CTX_free(s->ctx);
+  s->ctx = NULL;
 }
 
 void sha256_hex(const unsigned char digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN + 1]) {

@@ -1,11 +1,10 @@
 /* Record digests by column name (see row_digest.h). */
 #include "etl/input/row_digest.h"
 
-#include <openssl/evp.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "transforms/base/xalloc.h"
 
@@ -22,19 +21,12 @@ static int cmp_fields(const void *a, const void *b) {
   return c ? c : (x < y ? -1 : x > y);
 }
 
-static void fatal(const char *what) {
-  fprintf(stderr, "fatal: libcrypto: %s\n", what);
-  exit(1);
-}
-
-static void sha256_cut(struct row_digester *d, const void *data, size_t n,
-                       unsigned char out[ROW_DIGEST_LEN]) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestInit_ex2(d->ctx, d->sha256, NULL) != 1 || EVP_DigestUpdate(d->ctx, data, n) != 1 ||
-      EVP_DigestFinal_ex(d->ctx, md, &len) != 1 || len < ROW_DIGEST_LEN)
-    fatal("SHA-256 failed");
-  memcpy(out, md, ROW_DIGEST_LEN);
+/* XXH3's 128-bit hash of data, in its canonical (big-endian) byte order so
+ * that a digest means the same on every machine. */
+static void digest_of(const void *data, size_t n, unsigned char out[ROW_DIGEST_LEN]) {
+  XXH128_canonical_t c;
+  XXH128_canonicalFromHash(&c, XXH3_128bits(data, n));
+  memcpy(out, c.digest, ROW_DIGEST_LEN);
 }
 
 /* Appends n as 4 little-endian bytes (fields are at most 1 MiB). */
@@ -49,8 +41,6 @@ static unsigned char *put_len(unsigned char *p, size_t n) {
 void row_digester_init(struct row_digester *d, const struct etl_record *header) {
   memset(d, 0, sizeof(*d));
   strbuf_init(&d->buf);
-  if (!(d->ctx = EVP_MD_CTX_new()) || !(d->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)))
-    fatal("cannot set up SHA-256");
   d->nfields = header->nfields;
   d->order = xcalloc(d->nfields + 1, sizeof(*d->order));
   for (size_t i = 0; i < d->nfields; i++)
@@ -71,7 +61,7 @@ void row_digester_init(struct row_digester *d, const struct etl_record *header) 
   }
   d->buf.len = n;
   d->buf.buf[n] = '\0'; /* strbuf_grow left room for it */
-  sha256_cut(d, d->buf.buf, n, d->schema);
+  digest_of(d->buf.buf, n, d->schema);
 }
 
 void row_digester_row(struct row_digester *d, const struct etl_record *rec,
@@ -92,13 +82,11 @@ void row_digester_row(struct row_digester *d, const struct etl_record *rec,
   }
   d->buf.len = n;
   d->buf.buf[n] = '\0';
-  sha256_cut(d, d->buf.buf, n, out);
+  digest_of(d->buf.buf, n, out);
 }
 
 void row_digester_release(struct row_digester *d) {
   free(d->order);
-  EVP_MD_CTX_free(d->ctx);
-  EVP_MD_free(d->sha256);
   strbuf_release(&d->buf);
   memset(d, 0, sizeof(*d));
 }

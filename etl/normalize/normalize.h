@@ -140,6 +140,11 @@ enum norm_result normalize_run(struct norm_state *st, struct strbuf *err);
 void norm_state_init(struct norm_state *st, const struct etl_config *conf, struct dataset *ds);
 void norm_state_release(struct norm_state *st);
 
+/* The lead source of a person as a channel rule field, or "" when no rule
+ * tests lead_source: the field then cannot change the channel, and reading
+ * it was a cache miss per touch (persons are tens of MB on a big export). */
+const char *norm_person_lead_source(const struct norm_state *st, uint32_t person);
+
 /* --- shared helpers (normalize_util.c) --- */
 /* Normalizes a Salesforce id cell (15 -> 18) and interns it. */
 str_id norm_sfid(struct norm_state *st, const char *s, size_t n);

@@ -64,8 +64,10 @@ int report_file_sha256(const char *path, char hex[SHA256_HEX_LEN + 1]) {
     sha256_update(&s, buf, n);
   int bad = ferror(f);
   fclose(f);
-  if (bad)
+  if (bad) {
+    sha256_discard(&s);
     return -1;
+  }
   sha256_final(&s, digest);
   sha256_hex(digest, hex);
   return 0;

@@ -77,6 +77,41 @@ static void test_strings(void) {
   }
 }
 
+/* Every byte value at every position of a value long enough for the
+ * scanner's eight-bytes-a-step path: plain bytes (raw UTF-8 included) pass
+ * through, a control byte is an error, a backslash starts an escape and a
+ * quote ends the string, wherever they fall in a word. */
+static void test_strings_every_byte(void) {
+  int bad = 0;
+  for (int c = 1; c < 256; c++) {
+    for (size_t pos = 0; pos < 27; pos++) {
+      char body[28], json[64];
+      memset(body, 'a', 27);
+      body[27] = '\0';
+      body[pos] = (char)c;
+      snprintf(json, sizeof json, "{\"Webpage URL\":\"%s\"}", body);
+      const char *got = url(json);
+      bool ok;
+      if (c < 0x20 || c == '"' || c == '\\')
+        ok = !strcmp(got, "(error)"); /* a quote leaves "aaa..." outside the string */
+      else
+        ok = !strcmp(got, body);
+      if (!ok && bad++ < 5)
+        fprintf(stderr, "  byte 0x%02x at %zu: %s\n", c, pos, got);
+    }
+  }
+  CHECK(bad == 0);
+  /* escapes at every offset decode the same */
+  for (size_t pos = 0; pos < 20; pos++) {
+    char json[80], want[40];
+    memset(want, 'b', sizeof want);
+    want[pos] = '"';
+    want[25] = '\0';
+    snprintf(json, sizeof json, "{\"Webpage URL\":\"%.*s\\\"%s\"}", (int)pos, want, want + pos + 1);
+    CHECK_STR(url(json), want);
+  }
+}
+
 static void test_values(void) {
   CHECK_STR(url("{\"Webpage URL\":123}"), "123");
   CHECK_STR(url("{\"Webpage URL\":-1.5e+3}"), "-1.5e+3");
@@ -170,6 +205,7 @@ int main(void) {
   ma_attributes_init(&a);
   test_samples();
   test_strings();
+  test_strings_every_byte();
   test_values();
   test_structure();
   test_depth();

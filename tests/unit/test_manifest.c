@@ -62,6 +62,64 @@ static uint64_t count(const char *s, size_t n, size_t split) {
   return csv_counter_records(&c);
 }
 
+/* The counter's definition, one byte at a time: a record ends at an LF
+ * right after a CR outside quotes; a quote toggles quoting. */
+struct ref_counter {
+  uint64_t records;
+  int in_quotes, prev_cr, open_record;
+};
+static void ref_feed(struct ref_counter *c, const unsigned char *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char b = p[i];
+    if (b == '\n' && c->prev_cr) {
+      c->records++;
+      c->open_record = 0;
+      c->prev_cr = 0;
+      continue;
+    }
+    if (b == '"')
+      c->in_quotes = !c->in_quotes;
+    c->prev_cr = b == '\r' && !c->in_quotes;
+    c->open_record = 1;
+  }
+}
+
+/* Random texts over the bytes that matter, fed in random pieces, against
+ * the byte-at-a-time definition (after every piece, not just at the end). */
+static void test_csv_counter_random(void) {
+  static const unsigned char alphabet[] = {'"', '\r', '\n', 'a', ',', '"', '\r', '\n'};
+  unsigned char text[300];
+  uint64_t seed = 12345;
+  int bad = 0;
+  for (int round = 0; round < 20000 && bad < 5; round++) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t n = (size_t)(seed >> 33) % sizeof text;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      text[i] = alphabet[(seed >> 40) % sizeof alphabet];
+    }
+    struct csv_counter c;
+    struct ref_counter r = {0, 0, 0, 0};
+    csv_counter_init(&c);
+    for (size_t at = 0; at < n;) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      size_t piece = 1 + (size_t)(seed >> 35) % 40;
+      if (piece > n - at)
+        piece = n - at;
+      csv_counter_feed(&c, text + at, piece);
+      ref_feed(&r, text + at, piece);
+      at += piece;
+      if (c.records != r.records || c.in_quotes != r.in_quotes || c.prev_cr != r.prev_cr ||
+          c.open_record != r.open_record) {
+        bad++;
+        fprintf(stderr, "  csv counter differs from the definition: round %d at %zu\n", round, at);
+        break;
+      }
+    }
+  }
+  CHECK(bad == 0);
+}
+
 static void test_csv_counter(void) {
   static const struct {
     const char *text;
@@ -438,6 +496,7 @@ int main(void) {
   }
   test_json_strings();
   test_csv_counter();
+  test_csv_counter_random();
   test_inputs_tsv();
   test_range();
   test_scan_outputs();
