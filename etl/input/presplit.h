@@ -83,8 +83,6 @@ void presplit_writer_entity(struct presplit_writer *w, const char *entity, int r
  * Returns 0 with *written (the file's size), or -1 with err (the file is
  * removed). Frees w either way. */
 int presplit_writer_commit(struct presplit_writer *w, uint64_t *written, struct strbuf *err);
-/* Removes the unfinished file and frees w; NULL is a no-op. */
-void presplit_writer_abort(struct presplit_writer *w);
 
 /* Splits one input of the run (etl-split's work): a plain file through
  * etl_reader_open_path, or a CRM part through etl_container_open and, for

@@ -185,14 +185,6 @@ static void free_writer(struct presplit_writer *w) {
   free(w);
 }
 
-void presplit_writer_abort(struct presplit_writer *w) {
-  if (!w)
-    return;
-  close(w->fd);
-  unlink(w->tmp);
-  free_writer(w);
-}
-
 int presplit_writer_commit(struct presplit_writer *w, uint64_t *written, struct strbuf *err) {
   flush_block(w);
   uint64_t dir_off = w->off;

@@ -181,6 +181,24 @@ static void test_plan_argv(void) {
                     "--range-file /w/range");
   plan_argv_release(&a);
   strbuf_reset(&sb);
+  /* normalize: plain, and after split tasks (Slurm) */
+  plan_argv_normalize(&p, &a);
+  stage_format_argv(a.argv, &sb);
+  CHECK_STR(sb.buf, "etl-normalize -c pipeline.conf --work /w --jobs 3");
+  plan_argv_release(&a);
+  strbuf_reset(&sb);
+  p.nsplit = 5;
+  plan_argv_normalize(&p, &a);
+  stage_format_argv(a.argv, &sb);
+  CHECK_STR(sb.buf, "etl-normalize -c pipeline.conf --work /w --jobs 3 --from-split /w/split");
+  plan_argv_release(&a);
+  strbuf_reset(&sb);
+  plan_argv_split(&p, &a);
+  stage_format_argv(a.argv, &sb);
+  CHECK_STR(sb.buf, "etl-split -c pipeline.conf --work /w");
+  plan_argv_release(&a);
+  strbuf_reset(&sb);
+  p.nsplit = 0;
   /* more than one shard: etl-partition cuts the parts the shards read */
   CHECK(plan_partitioned(&p));
   plan_argv_partition(&p, &a);

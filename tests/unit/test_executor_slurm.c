@@ -181,6 +181,25 @@ static void test_script(void) {
   free(got);
   free(st);
 
+  /* an etl-split task: --task appended, its own status */
+  const char *split_argv[] = {"etl-split", "-c", "a b.conf", "--work", work, NULL};
+  char *split_status = xasprintf("%s/status/etl-split", work);
+  strbuf_reset(&text);
+  slurm_script_split(&text, prog, split_argv, split_status);
+  write_text(script, text.buf, 0755);
+  CHECK_I64(run_script(script, "7"), 0);
+  got = slurp(args);
+  want = xasprintf("[-c]\n[a b.conf]\n[--work]\n[%s]\n[--task]\n[7]\n", work);
+  CHECK_STR(got, want);
+  free(got);
+  free(want);
+  st = xasprintf("%s.7", split_status);
+  got = slurp(st);
+  CHECK_STR(got, "0\n");
+  free(got);
+  free(st);
+  free(split_status);
+
   /* a job that is not an array: no shard arguments, task 0 */
   strbuf_reset(&text);
   slurm_script(&text, prog, argv, 0, work, status);
