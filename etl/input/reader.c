@@ -35,7 +35,12 @@
  *   than the value); the exact check is on the finished field's length.
  * - `null` handling (null_is_empty): libcsv's field callback does not say
  *   whether the field was quoted, so both `null` and `"null"` become "".
- * Every CSV fault names the line where the faulty record starts. */
+ * Every CSV fault names the line where the faulty record starts.
+ *
+ * A reader (and a CRM container) can also replay a pre-split file written
+ * by etl-split (presplit.h): the records come from the file instead of the
+ * CSV split, with the same lines, counters, SHA-256, end and fault; the
+ * row digests and the record pipe above them are the same. */
 #include "etl/input/reader.h"
 
 #include <csv.h>
